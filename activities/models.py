@@ -1,0 +1,146 @@
+"""The activity ledger (活动台账): one record per activity, with its evidence files."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from activities.types import ActivityType
+from campaigns.models import Campaign, Task
+from organisations.access import ScopedQuerySet
+from organisations.models import Domain, Organisation
+
+
+class RecordQuerySet(ScopedQuerySet):
+    township_lookup = "township"
+    unit_lookup = "unit"
+
+    def counted(self):
+        """The records that count toward tasks, ledgers and reports: approved ones."""
+        return self.filter(status=ActivityRecord.Status.APPROVED)
+
+
+class ActivityRecord(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("创建活动"), on_delete=models.PROTECT, related_name="records"
+    )
+    township = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="records"
+    )
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("领域"), on_delete=models.PROTECT, related_name="records"
+    )
+    tasks = models.ManyToManyField(
+        Task, verbose_name=_("计入任务"), blank=True, related_name="records"
+    )
+    type = models.CharField(_("活动类型"), max_length=20, choices=ActivityType.choices)
+    title = models.CharField(_("活动名称"), max_length=200)
+    date = models.DateField(_("活动日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    organiser = models.CharField(_("组织者"), max_length=100, blank=True)
+    participants = models.PositiveIntegerField(_("参加人数"), default=0)
+    description = models.TextField(_("活动内容"), blank=True)
+
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[tasks])
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("活动记录")
+        verbose_name_plural = _("活动记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participants__gte=0), name="record_participants_nonneg"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["township", "status", "date"]),
+            models.Index(fields=["unit", "status", "date"]),
+            models.Index(fields=["campaign", "domain", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.unit_id and not self.township_id:
+            self.township_id = self.unit.township_id
+        super().save(*args, **kwargs)
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name is the content hash: the user's file name never reaches the disk.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+def thumbnail_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/thumbs/{instance.sha256[:2]}/{instance.sha256}.jpg"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("照片")
+        DOCUMENT = "document", _("文档")
+
+    record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    thumbnail = models.FileField(_("缩略图"), upload_to=thumbnail_path, max_length=200, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    mime_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    gps_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    gps_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name

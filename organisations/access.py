@@ -1,0 +1,184 @@
+"""The one access layer.
+
+Every view finds out what a user may see and do through this module:
+
+* `scope_for(user)` reads the user's roles once per request and answers set questions
+  (which townships they manage, read, which units they file for, which districts they review);
+* `ScopedQuerySet.visible_to(user)` filters any township-scoped model for list pages;
+* `get_object_for(user, queryset, pk, write=...)` fetches one object: an outsider gets 404,
+  someone who may read but not write gets 403.
+
+Apps wrap `get_object_for` in one getter per type (`get_record_for`, `get_task_for`, …) so that
+views never touch `Model.objects.get` directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+EMPTY: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_authenticated: bool = False
+    is_superuser: bool = False
+    office_townships: frozenset[int] = EMPTY
+    leader_townships: frozenset[int] = EMPTY
+    liaison_units: frozenset[int] = EMPTY
+    liaison_townships: frozenset[int] = EMPTY
+    reviewer_districts: frozenset[int] = EMPTY
+    leader_districts: frozenset[int] = EMPTY
+    # unit id -> township id, for the units the user files for
+    unit_townships: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def readable_townships(self) -> frozenset[int]:
+        """Townships whose whole campaign the user may read (office staff and leaders)."""
+        return self.office_townships | self.leader_townships
+
+    @property
+    def is_office(self) -> bool:
+        return bool(self.office_townships)
+
+    @property
+    def is_liaison(self) -> bool:
+        return bool(self.liaison_units)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.leader_townships or self.leader_districts)
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.reviewer_districts)
+
+    def manages_township(self, township_id: int | None) -> bool:
+        return self.is_superuser or (
+            township_id is not None and township_id in self.office_townships
+        )
+
+    def reads_township(self, township_id: int | None, district_id: int | None = None) -> bool:
+        if self.is_superuser:
+            return True
+        if township_id is not None and township_id in self.readable_townships:
+            return True
+        return district_id is not None and district_id in self.leader_districts
+
+    def files_for_unit(self, unit_id: int | None) -> bool:
+        return unit_id is not None and unit_id in self.liaison_units
+
+
+ANONYMOUS = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The user's roles, read with one query and cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_qf_scope", None)
+    if cached is not None:
+        return cached
+    from organisations.models import Organisation, Role
+
+    office, leader_t, units, unit_t, reviewer, leader_d = set(), set(), set(), {}, set(), set()
+    rows = Role.objects.filter(user=user).values_list(
+        "kind", "organisation_id", "organisation__level", "organisation__township_id"
+    )
+    for kind, org_id, level, township_id in rows:
+        if kind == Role.Kind.OFFICE:
+            office.add(org_id)
+        elif kind == Role.Kind.LIAISON:
+            units.add(org_id)
+            unit_t[org_id] = township_id
+        elif kind == Role.Kind.REVIEWER:
+            reviewer.add(org_id)
+        elif kind == Role.Kind.LEADER:
+            (leader_d if level == Organisation.Level.DISTRICT else leader_t).add(org_id)
+    scope = Scope(
+        is_authenticated=True,
+        is_superuser=user.is_superuser,
+        office_townships=frozenset(office),
+        leader_townships=frozenset(leader_t),
+        liaison_units=frozenset(units),
+        liaison_townships=frozenset(unit_t.values()),
+        reviewer_districts=frozenset(reviewer),
+        leader_districts=frozenset(leader_d),
+        unit_townships=unit_t,
+    )
+    user._qf_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after roles change within one request or test)."""
+    if hasattr(user, "_qf_scope"):
+        del user._qf_scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset for rows that belong to a township and, optionally, to one unit.
+
+    Subclasses name the lookups: `township_lookup` (path to the township organisation) and
+    `unit_lookup` (path to the unit whose liaisons may see the row; None when liaisons see
+    nothing of it). Office staff and leaders of the township read every row; district
+    leaders read the rows of their district's townships; liaisons read their units' rows.
+    """
+
+    township_lookup: str = "township"
+    unit_lookup: str | None = "unit"
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.is_authenticated:
+            return self.none()
+        q = models.Q()
+        if scope.readable_townships:
+            q |= models.Q(**{f"{self.township_lookup}__in": scope.readable_townships})
+        if scope.leader_districts:
+            q |= models.Q(**{f"{self.township_lookup}__district__in": scope.leader_districts})
+        if self.unit_lookup and scope.liaison_units:
+            q |= models.Q(**{f"{self.unit_lookup}__in": scope.liaison_units})
+        return self.filter(q) if q else self.none()
+
+
+def get_object_for(
+    user,
+    queryset: models.QuerySet,
+    pk,
+    *,
+    write: bool = False,
+    can_write: Callable[[Scope, models.Model], bool] | None = None,
+):
+    """Fetch one row the user may see: 404 when they may not see it, 403 when they may see it
+    but `write` is asked and `can_write(scope, obj)` says no."""
+    try:
+        obj = queryset.visible_to(user).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        if can_write is None or not can_write(scope_for(user), obj):
+            raise PermissionDenied
+    return obj
+
+
+def require_office(user, township_id: int | None) -> None:
+    """Raise 403 unless the user is office staff of this township."""
+    if not scope_for(user).manages_township(township_id):
+        raise PermissionDenied
+
+
+def get_unit_for(user, pk, *, write: bool = False):
+    from organisations.models import Organisation
+
+    def can_write(scope: Scope, unit) -> bool:
+        return scope.manages_township(unit.township_id)
+
+    return get_object_for(user, Organisation.objects.units(), pk, write=write, can_write=can_write)

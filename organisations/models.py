@@ -1,0 +1,213 @@
+"""The organisation tree (district → township → unit), the eight-into domains, people and roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Domain(models.Model):
+    """A work area of the campaign: the eight-into (八进) by default, more may be added."""
+
+    EIGHT_INTO = [
+        ("organs", "进机关"),
+        ("communities", "进社区"),
+        ("schools", "进学校"),
+        ("hospitals", "进医院"),
+        ("villages", "进农村"),
+        ("enterprises", "进企业"),
+        ("social_orgs", "进社会组织"),
+        ("families", "进家庭"),
+    ]
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    is_default = models.BooleanField(_("八进默认领域"), default=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("创建领域")
+        verbose_name_plural = _("创建领域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from organisations.access import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        # A liaison sees their own units and their township, never a neighbouring unit.
+        q = models.Q(pk__in=scope.liaison_units | scope.liaison_townships)
+        if scope.readable_townships:
+            q |= models.Q(township__in=scope.readable_townships)
+        districts = scope.leader_districts | scope.reviewer_districts
+        if districts:
+            q |= models.Q(district__in=districts)
+        return self.filter(q)
+
+    def units(self):
+        return self.filter(level=Organisation.Level.UNIT)
+
+    def townships(self):
+        return self.filter(level=Organisation.Level.TOWNSHIP)
+
+
+class Organisation(models.Model):
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("区")
+        TOWNSHIP = "township", _("镇（乡、街道）")
+        UNIT = "unit", _("单位")
+
+    class UnitType(models.TextChoices):
+        VILLAGE = "village", _("行政村")
+        COMMUNITY = "community", _("社区（居委会）")
+        DEPARTMENT = "department", _("机关科室")
+        SCHOOL = "school", _("学校")
+        HEALTH_CENTRE = "health_centre", _("卫生院")
+        ENTERPRISE = "enterprise", _("企业")
+        SOCIAL_ORG = "social_org", _("社会组织")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    unit_type = models.CharField(_("单位类型"), max_length=20, choices=UnitType.choices, blank=True)
+    main_domain = models.ForeignKey(
+        Domain, verbose_name=_("主要领域"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Denormalised ancestors, kept by save(): every scoped query filters on these.
+    township = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    district = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        indexes = [
+            models.Index(fields=["township", "level"]),
+            models.Index(fields=["district", "level"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.level == self.Level.UNIT and self.parent_id:
+            self.township_id = self.parent_id
+            self.district_id = self.parent.parent_id
+        elif self.level == self.Level.TOWNSHIP:
+            self.district_id = self.parent_id
+        super().save(*args, **kwargs)
+        fix = {}
+        if self.level == self.Level.TOWNSHIP and self.township_id != self.pk:
+            fix["township_id"] = self.pk
+        if self.level == self.Level.DISTRICT and self.district_id != self.pk:
+            fix["district_id"] = self.pk
+        if fix:
+            type(self).objects.filter(pk=self.pk).update(**fix)
+            for key, value in fix.items():
+                setattr(self, key, value)
+
+    def clean(self) -> None:
+        expected_parent = {
+            self.Level.DISTRICT: None,
+            self.Level.TOWNSHIP: self.Level.DISTRICT,
+            self.Level.UNIT: self.Level.TOWNSHIP,
+        }.get(self.level)
+        if expected_parent is None and self.parent_id:
+            raise ValidationError({"parent": _("区级组织不能有上级。")})
+        if expected_parent and (self.parent is None or self.parent.level != expected_parent):
+            raise ValidationError(
+                {"parent": _("上级层级不正确：镇的上级须为区，单位的上级须为镇。")}
+            )
+        if self.level == self.Level.UNIT and not self.unit_type:
+            raise ValidationError({"unit_type": _("单位须选择类型。")})
+
+    @property
+    def is_unit(self) -> bool:
+        return self.level == self.Level.UNIT
+
+
+class Role(models.Model):
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("创建办工作人员")
+        LIAISON = "liaison", _("联络员")
+        LEADER = "leader", _("领导")
+        REVIEWER = "reviewer", _("区验收组成员")
+
+    # Which level of organisation each kind of role is held on.
+    ALLOWED_LEVELS = {
+        Kind.OFFICE: {Organisation.Level.TOWNSHIP},
+        Kind.LIAISON: {Organisation.Level.UNIT},
+        Kind.LEADER: {Organisation.Level.TOWNSHIP, Organisation.Level.DISTRICT},
+        Kind.REVIEWER: {Organisation.Level.DISTRICT},
+    }
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="roles"
+    )
+    kind = models.CharField(_("角色"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "kind"], name="role_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.organisation}"
+
+    def clean(self) -> None:
+        if self.organisation_id and self.organisation.level not in self.ALLOWED_LEVELS[self.kind]:
+            raise ValidationError({"organisation": _("该角色不能设在这一层级的组织上。")})

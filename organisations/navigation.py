@@ -1,0 +1,67 @@
+"""The navigation bar: which sections each role sees.
+
+Each entry names a URL; entries whose URL does not exist (an app not installed yet) are
+left out, so the menu never links to a missing page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from organisations.access import Scope
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    roles: frozenset[str]  # office, liaison, leader, reviewer
+
+
+OFFICE, LIAISON, LEADER, REVIEWER = "office", "liaison", "leader", "reviewer"
+ALL = frozenset({OFFICE, LIAISON, LEADER, REVIEWER})
+
+ENTRIES = [
+    NavEntry("dashboard:township", _("验收看板"), frozenset({OFFICE, LEADER})),
+    NavEntry("dashboard:district", _("全区看板"), frozenset({REVIEWER})),
+    NavEntry("campaigns:campaign_list", _("创建活动"), frozenset({OFFICE, LEADER})),
+    NavEntry("campaigns:task_list", _("工作任务"), frozenset({OFFICE, LEADER, LIAISON})),
+    NavEntry("activities:record_create", _("填报活动"), frozenset({LIAISON})),
+    NavEntry("activities:record_list", _("活动台账"), frozenset({OFFICE, LEADER, LIAISON})),
+    NavEntry("activities:review_queue", _("审核"), frozenset({OFFICE})),
+    NavEntry("sites:site_list", _("示范点"), frozenset({OFFICE, LEADER, LIAISON, REVIEWER})),
+    NavEntry("assessments:assessment_list", _("评审验收"), ALL),
+    NavEntry("assessments:rectification_list", _("整改"), frozenset({OFFICE, LEADER, LIAISON})),
+    NavEntry("reports:report_list", _("报告材料"), frozenset({OFFICE, LEADER, REVIEWER})),
+    NavEntry("organisations:unit_list", _("单位"), frozenset({OFFICE, LEADER})),
+]
+
+
+def roles_of(scope: Scope) -> set[str]:
+    roles = set()
+    if scope.is_office or scope.is_superuser:
+        roles.add(OFFICE)
+    if scope.is_liaison:
+        roles.add(LIAISON)
+    if scope.is_leader:
+        roles.add(LEADER)
+    if scope.is_reviewer or scope.leader_districts:
+        roles.add(REVIEWER)
+    return roles
+
+
+def nav_items(scope: Scope, current_path: str) -> list[dict]:
+    roles = roles_of(scope)
+    items = []
+    for entry in ENTRIES:
+        if not roles & entry.roles:
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": entry.label, "active": current_path.startswith(url)})
+    return items

@@ -1,0 +1,19 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", function () {
+  // Confirm dangerous actions: <button data-confirm="...">
+  document.body.addEventListener("click", function (event) {
+    var el = event.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  // "Select all" checkboxes: <input type="checkbox" data-select-all="name">
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var name = box.getAttribute("data-select-all");
+      document.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (c) {
+        c.checked = box.checked;
+      });
+    });
+  });
+});

@@ -1,0 +1,108 @@
+"""Shared fixtures: a small world of two townships in one district, with every role."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+
+from organisations.models import Organisation, Role, User
+from tests.factories import (
+    CampaignFactory,
+    DistrictFactory,
+    TownshipFactory,
+    UnitFactory,
+    UserFactory,
+    give_role,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_test_media():
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@dataclass
+class World:
+    district: Organisation
+    other_district: Organisation
+    township_a: Organisation
+    township_b: Organisation
+    unit_a1: Organisation
+    unit_a2: Organisation
+    unit_b1: Organisation
+    office_a: User
+    leader_a: User
+    liaison_a1: User
+    liaison_a2: User
+    office_b: User
+    liaison_b1: User
+    reviewer: User
+    district_leader: User
+    other_reviewer: User
+    outsider: User
+    campaign_a: object
+    campaign_b: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    district = DistrictFactory(code="d-main", name="通和区")
+    other_district = DistrictFactory(code="d-other", name="别区")
+    township_a = TownshipFactory(name="甲镇", parent=district)
+    township_b = TownshipFactory(name="乙镇", parent=district)
+    unit_a1 = UnitFactory(name="甲一村", parent=township_a)
+    unit_a2 = UnitFactory(name="甲二村", parent=township_a)
+    unit_b1 = UnitFactory(name="乙一村", parent=township_b)
+    users = {
+        name: UserFactory(username=name)
+        for name in [
+            "office_a",
+            "leader_a",
+            "liaison_a1",
+            "liaison_a2",
+            "office_b",
+            "liaison_b1",
+            "reviewer",
+            "district_leader",
+            "other_reviewer",
+            "outsider",
+        ]
+    }
+    give_role(users["office_a"], township_a, Role.Kind.OFFICE)
+    give_role(users["leader_a"], township_a, Role.Kind.LEADER)
+    give_role(users["liaison_a1"], unit_a1, Role.Kind.LIAISON)
+    give_role(users["liaison_a2"], unit_a2, Role.Kind.LIAISON)
+    give_role(users["office_b"], township_b, Role.Kind.OFFICE)
+    give_role(users["liaison_b1"], unit_b1, Role.Kind.LIAISON)
+    give_role(users["reviewer"], district, Role.Kind.REVIEWER)
+    give_role(users["district_leader"], district, Role.Kind.LEADER)
+    give_role(users["other_reviewer"], other_district, Role.Kind.REVIEWER)
+    return World(
+        district=district,
+        other_district=other_district,
+        township_a=township_a,
+        township_b=township_b,
+        unit_a1=unit_a1,
+        unit_a2=unit_a2,
+        unit_b1=unit_b1,
+        campaign_a=CampaignFactory(township=township_a),
+        campaign_b=CampaignFactory(township=township_b),
+        **users,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client, logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
