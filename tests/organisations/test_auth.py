@@ -10,7 +10,9 @@ def test_login_page_is_chinese(client):
 
 
 def test_login_and_logout(world, client):
-    response = client.post(reverse("login"), {"username": world.office_a.username, "password": "pass-1234"})
+    response = client.post(
+        reverse("login"), {"username": world.office_a.username, "password": "pass-1234"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # logout is POST-only
@@ -19,7 +21,9 @@ def test_login_and_logout(world, client):
 
 
 def test_wrong_password_is_refused_in_chinese(world, client):
-    response = client.post(reverse("login"), {"username": world.office_a.username, "password": "nope"})
+    response = client.post(
+        reverse("login"), {"username": world.office_a.username, "password": "nope"}
+    )
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
 
@@ -28,7 +32,11 @@ def test_password_change(world, login):
     client = login(world.liaison_a1)
     response = client.post(
         reverse("password_change"),
-        {"old_password": "pass-1234", "new_password1": "Qingfeng#2026x", "new_password2": "Qingfeng#2026x"},
+        {
+            "old_password": "pass-1234",
+            "new_password1": "Qingfeng#2026x",
+            "new_password2": "Qingfeng#2026x",
+        },
     )
     assert response.status_code == 302
     world.liaison_a1.refresh_from_db()

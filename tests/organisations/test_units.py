@@ -14,7 +14,7 @@ def test_office_lists_units_of_their_township(world, login):
 
 
 def test_unit_list_query_count_does_not_grow(world, login, django_assert_num_queries):
-    for index in range(30):
+    for _ in range(30):
         unit = UnitFactory(parent=world.township_a)
         give_role(UserFactory(), unit, Role.Kind.LIAISON)
     client = login(world.office_a)

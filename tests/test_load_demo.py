@@ -1,0 +1,77 @@
+"""`load_demo` builds the seed-000 campaign and a second run changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from campaigns.models import Campaign, Milestone, Phase
+from organisations.models import Organisation, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in {"sessions", "admin"}
+    }
+
+
+def test_load_demo_builds_the_township_and_is_idempotent():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = snapshot()
+    call_command("load_demo", stdout=io.StringIO())
+    assert snapshot() == first
+
+    township = Organisation.objects.get(level=Organisation.Level.TOWNSHIP, code="qingxi-town")
+    units = Organisation.objects.filter(township=township, level=Organisation.Level.UNIT)
+    assert 13 <= units.count() <= 20
+    assert set(units.values_list("unit_type", flat=True)) >= {
+        "village",
+        "community",
+        "department",
+        "school",
+        "health_centre",
+        "enterprise",
+        "social_org",
+    }
+    # a liaison per unit, one user for each role
+    for unit in units:
+        assert Role.objects.filter(organisation=unit, kind=Role.Kind.LIAISON).exists(), unit
+    for kind in (Role.Kind.OFFICE, Role.Kind.LEADER, Role.Kind.REVIEWER):
+        assert Role.objects.filter(kind=kind).exists()
+
+    campaign = Campaign.objects.get(township=township)
+    assert campaign.campaign_domains.count() == 8
+    assert list(campaign.phases.values_list("kind", flat=True)) == [
+        Phase.Kind.MOBILISATION,
+        Phase.Kind.CREATION,
+        Phase.Kind.APPLICATION,
+    ]
+    kinds = set(campaign.milestones.values_list("kind", flat=True))
+    assert {Milestone.Kind.PLAN_DUE, Milestone.Kind.APPLICATION_DUE} <= kinds
+    assert campaign.leadership.filter(position="leader").exists()
+    assert campaign.documents.filter(doc_number="通纪委〔2023〕96号").exists()
+
+    printed = out.getvalue()
+    for login in ("office", "leader", "reviewer", "liaison"):
+        assert User.objects.filter(username=login).exists()
+        assert f"  {login} " in printed
+    assert "qingfeng-demo" in printed
+
+
+def test_demo_dates_put_some_deadlines_behind_and_some_ahead():
+    from django.utils import timezone
+
+    call_command("load_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    campaign = Campaign.objects.get(township__code="qingxi-town")
+    dues = list(campaign.milestones.values_list("due_date", flat=True))
+    assert any(d < today for d in dues) and any(d > today for d in dues)
+    assert campaign.current_phase(today).kind == Phase.Kind.CREATION
