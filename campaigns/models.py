@@ -325,6 +325,9 @@ class TaskPeriod(models.Model):
     label = models.CharField(_("期间"), max_length=40)
     start_date = models.DateField(_("开始日期"))
     due_date = models.DateField(_("截止日期"))
+    # Stored aggregate, written only by campaigns.progress (records_changed / recompute_tasks):
+    # the count, participant sum or floored percentage the approved records give this period.
+    achieved = models.PositiveIntegerField(_("完成数"), default=0, editable=False)
 
     class Meta:
         ordering = ["task_id", "index"]
@@ -333,7 +336,16 @@ class TaskPeriod(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "index"], name="task_period_index_once")
         ]
-        indexes = [models.Index(fields=["due_date"])]
+        indexes = [
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["task", "due_date"], name="task_period_task_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.label}"
+
+    def status(self, today: dt.date) -> str:
+        """not_started / in_progress / done / overdue for this period on `today`."""
+        from campaigns.progress import period_status
+
+        return period_status(self.achieved, self.task.target_count, self.due_date, today)

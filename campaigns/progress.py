@@ -1,15 +1,291 @@
 """Task progress, derived from the approved activity records linked to each task.
 
-The campaign work fills this module in; the ledger services call `records_changed` inside
-their transaction whenever approved records appear, change or disappear, so that any stored
-aggregate (if one is kept for speed) stays equal to what the rows say.
+A record counts toward a task period when it is approved, linked to the task (M2M
+`ActivityRecord.tasks`, related_name `records`), its `date` falls in the period window
+[start_date, due_date] and, if the task names activity types, its type is one of them.
+Per `Task.measure` a period achieves: activities = the number of such records, participants =
+the sum of their participants, percent = that sum / `target_base` * 100 (floored).
+A period is done when it achieves the task's `target_count`.
+
+For speed the figure is kept in `TaskPeriod.achieved`; the functions below that write it are
+the only writers, and tests prove it equals what the rows say (`compute_achieved`).
+
+Public functions
+----------------
+records_changed(record_ids, task_ids=())
+    Call inside the transaction after records were approved, edited, un-approved, deleted or
+    re-linked. Recomputes every task the records are linked to *now*, plus `task_ids`: when a
+    change removes a record's link to a task (or deletes the record), pass those task ids too.
+recompute_tasks(task_ids) / recompute_campaign(campaign_id)
+    Rebuild the stored figure (after a task's target, measure, types or dates change; after
+    bulk loads such as scale data).
+compute_achieved(task_ids) -> {period_id: achieved}
+    The figure computed from the records, without writing anything.
+period_status(achieved, target, due_date, today) -> Status value
+    not_started (nothing achieved yet), in_progress (some), done (target reached),
+    overdue (past its due date and not done).
+annotate_progress(periods_qs, today=None)
+    Adds `target`, `status` and `progress_pct` (0-100) to TaskPeriod rows, in the same query.
+task_summary(task, today) -> TaskSummary
+    For a task whose `periods` are prefetched: status, periods done/total, next open period.
+filter_tasks_by_status(tasks_qs, status, today) / overdue_tasks(tasks_qs, today)
+    SQL filters on task status (a task is done when all its periods are; overdue when one
+    period is past due and not done; otherwise in progress once anything is achieved).
+domain_counts(campaign, today) -> list[DomainCount]
+    Per campaign domain: tasks total, done, overdue (two queries whatever the campaign size).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
+from django.db.models.functions import Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import CampaignDomain, Task, TaskPeriod
 
 
-def records_changed(record_ids: Iterable[int]) -> None:
-    """Called by activities.services after a record's approved state changes."""
-    return None
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+    OVERDUE = "overdue", _("已逾期")
+
+
+def period_status(achieved: int, target: int, due_date: dt.date, today: dt.date) -> str:
+    if achieved >= target:
+        return Status.DONE
+    if due_date < today:
+        return Status.OVERDUE
+    if achieved > 0:
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+# --- the stored figure -------------------------------------------------------------------
+
+
+def _record_links(task_ids: list[int]):
+    """(task_id, date, type, participants) of every approved record linked to these tasks."""
+    from activities.models import ActivityRecord
+
+    through = ActivityRecord.tasks.through
+    return through.objects.filter(
+        task_id__in=task_ids, activityrecord__status=ActivityRecord.Status.APPROVED
+    ).values_list(
+        "task_id", "activityrecord__date", "activityrecord__type", "activityrecord__participants"
+    )
+
+
+def compute_achieved(task_ids: Iterable[int]) -> dict[int, int]:
+    """{period_id: achieved} computed from the records (three queries per call)."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return {}
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(pk__in=ids).only(
+            "pk", "measure", "target_base", "activity_types"
+        )
+    }
+    links = defaultdict(list)
+    for task_id, date, type_, participants in _record_links(ids):
+        links[task_id].append((date, type_, participants))
+    result = {}
+    for period in TaskPeriod.objects.filter(task_id__in=ids).only(
+        "pk", "task_id", "start_date", "due_date"
+    ):
+        task = tasks[period.task_id]
+        types = set(task.activity_types or [])
+        hits = [
+            (type_, participants)
+            for date, type_, participants in links[period.task_id]
+            if period.start_date <= date <= period.due_date and (not types or type_ in types)
+        ]
+        if task.measure == Task.Measure.ACTIVITIES:
+            value = len(hits)
+        else:
+            total = sum(p for _t, p in hits)
+            if task.measure == Task.Measure.PERCENT:
+                value = total * 100 // task.target_base if task.target_base else 0
+            else:
+                value = total
+        result[period.pk] = value
+    return result
+
+
+def recompute_tasks(task_ids: Iterable[int], batch: int = 500) -> int:
+    """Rewrite `TaskPeriod.achieved` for these tasks; returns how many periods changed."""
+    ids = sorted(set(task_ids))
+    changed = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        fresh = compute_achieved(chunk)
+        stale = [
+            TaskPeriod(pk=pk, achieved=fresh[pk])
+            for pk, old in TaskPeriod.objects.filter(task_id__in=chunk).values_list(
+                "pk", "achieved"
+            )
+            if fresh.get(pk, 0) != old
+        ]
+        if stale:
+            TaskPeriod.objects.bulk_update(stale, ["achieved"], batch_size=1000)
+            changed += len(stale)
+    return changed
+
+
+def recompute_campaign(campaign_id: int) -> int:
+    return recompute_tasks(
+        Task.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True)
+    )
+
+
+def records_changed(record_ids: Iterable[int], task_ids: Iterable[int] = ()) -> None:
+    """Called by activities.services after a record's approved state, data or links change."""
+    from activities.models import ActivityRecord
+
+    through = ActivityRecord.tasks.through
+    affected = set(task_ids)
+    record_ids = list(record_ids)
+    if record_ids:
+        affected.update(
+            through.objects.filter(activityrecord_id__in=record_ids).values_list(
+                "task_id", flat=True
+            )
+        )
+    if affected:
+        recompute_tasks(affected)
+
+
+# --- reading it --------------------------------------------------------------------------
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def annotate_progress(periods_qs, today: dt.date | None = None):
+    today = _today(today)
+    target = F("task__target_count")
+    return periods_qs.annotate(
+        target=target,
+        status=Case(
+            When(achieved__gte=target, then=Value(Status.DONE.value)),
+            When(due_date__lt=today, then=Value(Status.OVERDUE.value)),
+            When(achieved__gt=0, then=Value(Status.IN_PROGRESS.value)),
+            default=Value(Status.NOT_STARTED.value),
+            output_field=models.CharField(),
+        ),
+        progress_pct=Least(F("achieved") * 100 / target, Value(100)),
+    )
+
+
+def _undone():
+    return TaskPeriod.objects.filter(task=OuterRef("pk"), achieved__lt=OuterRef("target_count"))
+
+
+def _overdue(today: dt.date):
+    return _undone().filter(due_date__lt=today)
+
+
+def _started():
+    return TaskPeriod.objects.filter(task=OuterRef("pk"), achieved__gt=0)
+
+
+def overdue_tasks(tasks_qs, today: dt.date | None = None):
+    return tasks_qs.filter(Exists(_overdue(_today(today))))
+
+
+def filter_tasks_by_status(tasks_qs, status: str, today: dt.date | None = None):
+    today = _today(today)
+    if status == Status.DONE:
+        return tasks_qs.filter(~Exists(_undone()))
+    if status == Status.OVERDUE:
+        return tasks_qs.filter(Exists(_overdue(today)))
+    open_ = tasks_qs.filter(Exists(_undone()), ~Exists(_overdue(today)))
+    if status == Status.IN_PROGRESS:
+        return open_.filter(Exists(_started()))
+    if status == Status.NOT_STARTED:
+        return open_.filter(~Exists(_started()))
+    return tasks_qs
+
+
+@dataclass
+class TaskSummary:
+    status: str
+    done: int
+    total: int
+    next_period: TaskPeriod | None
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+def task_summary(task: Task, today: dt.date | None = None) -> TaskSummary:
+    """Summary from the task's prefetched `periods` (no query when they are prefetched)."""
+    today = _today(today)
+    periods = sorted(task.periods.all(), key=lambda p: p.index)
+    statuses = [period_status(p.achieved, task.target_count, p.due_date, today) for p in periods]
+    done = statuses.count(Status.DONE)
+    if done == len(periods):
+        status = Status.DONE
+    elif Status.OVERDUE in statuses:
+        status = Status.OVERDUE
+    elif any(p.achieved > 0 for p in periods):
+        status = Status.IN_PROGRESS
+    else:
+        status = Status.NOT_STARTED
+    upcoming = [
+        p
+        for p, s in zip(periods, statuses, strict=True)
+        if s != Status.DONE and p.due_date >= today
+    ]
+    return TaskSummary(status, done, len(periods), upcoming[0] if upcoming else None)
+
+
+@dataclass
+class DomainCount:
+    campaign_domain: CampaignDomain
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def domain(self):
+        return self.campaign_domain.domain
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def domain_counts(campaign, today: dt.date | None = None) -> list[DomainCount]:
+    """Tasks per campaign domain: total, done (every period done), overdue. Two queries."""
+    today = _today(today)
+    rows = {
+        row["domain_id"]: row
+        for row in Task.objects.filter(campaign=campaign)
+        .order_by()
+        .values("domain_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=~Exists(_undone())),
+            overdue=Count("pk", filter=Exists(_overdue(today))),
+        )
+    }
+    result = []
+    for cd in CampaignDomain.objects.filter(campaign=campaign).select_related(
+        "domain", "lead_unit"
+    ):
+        row = rows.get(cd.domain_id, {})
+        result.append(
+            DomainCount(cd, row.get("total", 0), row.get("done", 0), row.get("overdue", 0))
+        )
+    return result

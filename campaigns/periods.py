@@ -1,0 +1,67 @@
+"""Turning a task's recurrence into periods, each with its own window and due date.
+
+once: the whole task; monthly / quarterly / yearly: calendar windows cut to the task's dates;
+per semester: spring March–July (due 15 July, or the task's due date if earlier) and autumn
+September–January (due 15 January). A recurrence that yields no window inside the task's dates
+falls back to one period for the whole task.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Window:
+    label: str
+    start_date: dt.date
+    due_date: dt.date
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _calendar_windows(recurrence: str, start: dt.date, due: dt.date):
+    if recurrence == "monthly":
+        year, month = start.year, start.month
+        while dt.date(year, month, 1) <= due:
+            label = _("%(year)d年%(month)d月") % {"year": year, "month": month}
+            yield label, dt.date(year, month, 1), _month_end(year, month)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    elif recurrence == "quarterly":
+        year, quarter = start.year, (start.month - 1) // 3 + 1
+        while dt.date(year, quarter * 3 - 2, 1) <= due:
+            label = _("%(year)d年第%(quarter)d季度") % {"year": year, "quarter": quarter}
+            yield label, dt.date(year, quarter * 3 - 2, 1), _month_end(year, quarter * 3)
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    elif recurrence == "yearly":
+        for year in range(start.year, due.year + 1):
+            yield _("%(year)d年度") % {"year": year}, dt.date(year, 1, 1), dt.date(year, 12, 31)
+    elif recurrence == "semester":
+        for year in range(start.year - 1, due.year + 1):
+            yield (
+                _("%(year)d年春季学期") % {"year": year},
+                dt.date(year, 3, 1),
+                dt.date(year, 7, 15),
+            )
+            yield (
+                _("%(year)d年秋季学期") % {"year": year},
+                dt.date(year, 9, 1),
+                dt.date(year + 1, 1, 15),
+            )
+
+
+def period_windows(recurrence: str, start: dt.date, due: dt.date) -> list[Window]:
+    windows = []
+    for label, w_start, w_due in _calendar_windows(recurrence, start, due):
+        if w_due < start or w_start > due:
+            continue
+        windows.append(Window(label, max(w_start, start), min(w_due, due)))
+    if not windows:
+        windows = [Window(_("全程"), start, due)]
+    return windows
