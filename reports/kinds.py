@@ -1,0 +1,81 @@
+"""The reports the portal renders: per kind, its template, its context and how it is laid out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from reports.engine import Rendered, render_pdf
+from reports.models import Kind
+
+ProgressFn = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    template: str
+    context_module: str
+
+    def build(self, campaign: Campaign, parameters: dict, today: dt.date | None = None) -> dict:
+        from importlib import import_module
+
+        return import_module(self.context_module).build(campaign, parameters, today)
+
+    def render(self, context: dict, progress: ProgressFn | None = None) -> Rendered:
+        from importlib import import_module
+
+        module = import_module(self.context_module)
+        if hasattr(module, "render"):
+            return module.render(context, progress)
+        return render_pdf(self.template, context)
+
+
+SPECS = {
+    Kind.WORK_REPORT: KindSpec(
+        Kind.WORK_REPORT, "reports/work_report.html", "reports.contexts.work_report"
+    ),
+    Kind.MONTHLY: KindSpec(Kind.MONTHLY, "reports/monthly.html", "reports.contexts.monthly"),
+    Kind.LEDGER: KindSpec(Kind.LEDGER, "reports/ledger.html", "reports.contexts.ledger"),
+    Kind.NOTICE: KindSpec(Kind.NOTICE, "reports/notice.html", "reports.contexts.notice"),
+    Kind.DOSSIER: KindSpec(Kind.DOSSIER, "reports/dossier.html", "reports.contexts.dossier"),
+}
+
+
+def spec_for(kind: str) -> KindSpec:
+    try:
+        return SPECS[Kind(kind)]
+    except (ValueError, KeyError):
+        raise ValidationError(_("未知的报告类型：%(kind)s"), params={"kind": kind}) from None
+
+
+def clean_parameters(kind: str, raw: dict) -> dict:
+    """The parameters a kind takes, validated: month for the monthly report (YYYY-MM)."""
+    if kind == Kind.MONTHLY:
+        month = (raw.get("month") or "").strip()
+        try:
+            first = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise ValidationError(
+                {"month": _("请填写月份，格式为 2026-06。")}, code="month"
+            ) from None
+        return {"month": first.strftime("%Y-%m")}
+    if kind == Kind.NOTICE and raw.get("notice"):
+        try:
+            return {"notice": int(raw["notice"])}
+        except (TypeError, ValueError):
+            raise ValidationError({"notice": _("通报编号无效。")}) from None
+    return {}
+
+
+def default_title(kind: str, campaign: Campaign, parameters: dict) -> str:
+    label = Kind(kind).label
+    if kind == Kind.MONTHLY:
+        year, month = parameters["month"].split("-")
+        return f"{campaign.township.name}{int(year)}年{int(month)}月{label}"
+    return f"{campaign.name}{label}"
