@@ -145,7 +145,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs are declared by the apps that own them (see config/celery.py).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {"notifications-sweep": {"task": "notifications.sweep", "schedule": env_int("REMINDER_SWEEP_SECONDS", 300), "options": {"expires": max(1, env_int("REMINDER_SWEEP_SECONDS", 300) - 10)}}}
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisations.User"

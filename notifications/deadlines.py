@@ -1,0 +1,300 @@
+"""Where deadlines come from: one small provider per kind behind one interface.
+
+A provider answers one question: which deadlines are still *open* (work not done), optionally
+limited to some campaigns, some due dates, a date before which they fell due, or some object
+ids. The sweep asks it for the deadlines that fall on today's reminder dates; the delivery step
+asks again for the claimed rows' objects, so a deadline that was met or moved goes quiet.
+
+To add a kind (an SMS channel needs nothing here): subclass `Provider`, implement `open()`,
+and `register()` it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, CreatingUnit, Milestone, Task, TaskPeriod
+from organisations.models import Organisation
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    object_id: int
+    due_date: dt.date
+    campaign_id: int
+    township_id: int
+    unit_id: int | None  # the responsible unit (its liaisons are reminded); None = the office
+    title: str
+    url: str = ""
+
+
+def url_or_blank(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+class Provider:
+    kind: str = ""
+    label = ""
+
+    def open(
+        self,
+        *,
+        campaign_ids: Iterable[int] | None = None,
+        dates: Iterable[dt.date] | None = None,
+        before: dt.date | None = None,
+        object_ids: Iterable[int] | None = None,
+    ) -> Iterator[Deadline]:
+        raise NotImplementedError
+
+    def open_keys(self, object_ids: Iterable[int]) -> set[tuple[str, int, dt.date]]:
+        """(kind, object id, due date) of these objects' open deadlines."""
+        return {(d.kind, d.object_id, d.due_date) for d in self.open(object_ids=object_ids)}
+
+    @staticmethod
+    def narrow(qs, *, campaign_field, date_field, campaign_ids, dates, before, object_ids):
+        if campaign_ids is not None:
+            qs = qs.filter(**{f"{campaign_field}__in": list(campaign_ids)})
+        if dates is not None:
+            qs = qs.filter(**{f"{date_field}__in": list(dates)})
+        if before is not None:
+            qs = qs.filter(**{f"{date_field}__lt": before})
+        if object_ids is not None:
+            qs = qs.filter(pk__in=list(object_ids))
+        return qs
+
+
+class TaskPeriodProvider(Provider):
+    """A task period falls due; it is done when the approved records in it reach the target."""
+
+    kind = "task_period"
+    label = _("任务期间到期")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        qs = self.narrow(
+            TaskPeriod.objects.all(),
+            campaign_field="task__campaign",
+            date_field="due_date",
+            campaign_ids=campaign_ids,
+            dates=dates,
+            before=before,
+            object_ids=object_ids,
+        )
+        in_period = Q(
+            task__records__status="approved",
+            task__records__date__gte=F("start_date"),
+            task__records__date__lte=F("due_date"),
+        )
+        qs = (
+            qs.annotate(
+                done_count=Count("task__records", filter=in_period),
+                done_people=Sum("task__records__participants", filter=in_period),
+            )
+            .exclude(
+                Q(task__measure=Task.Measure.ACTIVITIES, done_count__gte=F("task__target_count"))
+                | Q(
+                    task__measure=Task.Measure.PARTICIPANTS,
+                    done_people__gte=F("task__target_count"),
+                )
+            )
+            .values_list(
+                "pk",
+                "due_date",
+                "label",
+                "task_id",
+                "task__title",
+                "task__campaign_id",
+                "task__campaign__township_id",
+                "task__lead_unit_id",
+            )
+            .order_by("pk")
+        )
+        for pk, due, label, task_id, title, campaign_id, township_id, unit_id in qs.iterator(
+            chunk_size=CHUNK
+        ):
+            yield Deadline(
+                kind=self.kind,
+                object_id=pk,
+                due_date=due,
+                campaign_id=campaign_id,
+                township_id=township_id,
+                unit_id=unit_id,
+                title=f"{title}（{label}）",
+                url=url_or_blank("campaigns:task_detail", task_id),
+            )
+
+
+class MilestoneProvider(Provider):
+    """Phase milestones the township office answers for (the acceptance application date)."""
+
+    kind = "milestone"
+    label = _("时间节点")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        qs = self.narrow(
+            Milestone.objects.exclude(kind=Milestone.Kind.PLAN_DUE),
+            campaign_field="campaign",
+            date_field="due_date",
+            campaign_ids=campaign_ids,
+            dates=dates,
+            before=before,
+            object_ids=object_ids,
+        ).values_list("pk", "due_date", "title", "campaign_id", "campaign__township_id")
+        for pk, due, title, campaign_id, township_id in qs.order_by("pk").iterator(
+            chunk_size=CHUNK
+        ):
+            yield Deadline(
+                kind=self.kind,
+                object_id=pk,
+                due_date=due,
+                campaign_id=campaign_id,
+                township_id=township_id,
+                unit_id=None,
+                title=str(title),
+                url=url_or_blank("campaigns:campaign_detail", campaign_id),
+            )
+
+
+class CreationPlanProvider(Provider):
+    """Each creating unit submits its creation plan by the campaign's plan-due milestone."""
+
+    kind = "creation_plan"
+    label = _("创建方案报送")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        milestones = self.narrow(
+            Milestone.objects.filter(kind=Milestone.Kind.PLAN_DUE),
+            campaign_field="campaign",
+            date_field="due_date",
+            campaign_ids=campaign_ids,
+            dates=dates,
+            before=before,
+            object_ids=None,
+        )
+        due = dict(milestones.values_list("campaign_id", "due_date"))
+        if not due:
+            return
+        qs = CreatingUnit.objects.filter(campaign_id__in=list(due))
+        if object_ids is not None:
+            qs = qs.filter(pk__in=list(object_ids))
+        rows = qs.values_list("pk", "campaign_id", "campaign__township_id", "unit_id", "unit__name")
+        for pk, campaign_id, township_id, unit_id, unit_name in rows.order_by("pk").iterator(
+            chunk_size=CHUNK
+        ):
+            yield Deadline(
+                kind=self.kind,
+                object_id=pk,
+                due_date=due[campaign_id],
+                campaign_id=campaign_id,
+                township_id=township_id,
+                unit_id=unit_id,
+                title=str(_("报送创建方案：%(unit)s") % {"unit": unit_name}),
+                url=url_or_blank("sites:site_list"),
+            )
+
+
+class MonthlyReportProvider(Provider):
+    """The monthly integrity-information report (廉政信息月报): every unit, by the campaign's day.
+
+    The portal keeps no record of a submitted monthly report yet, so a report never counts as
+    done; it is chased while overdue like every other deadline.
+    """
+
+    kind = "monthly_report"
+    label = _("廉政信息月报")
+
+    @staticmethod
+    def report_dates(campaign: dict) -> list[dt.date]:
+        start, end, day = campaign["start_date"], campaign["end_date"], campaign["report_day"]
+        out = []
+        year, month = start.year, start.month + 1  # the first report covers the first month
+        if month > 12:
+            year, month = year + 1, 1
+        while True:
+            date = dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+            if date > end + dt.timedelta(days=31):
+                break
+            out.append(date)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+
+    def open_keys(self, object_ids):
+        rows = Campaign.objects.filter(pk__in=list(object_ids)).annotate(
+            report_day=F("monthly_report_day")
+        )
+        return {
+            (self.kind, c["pk"], due)
+            for c in rows.values("pk", "start_date", "end_date", "report_day")
+            for due in self.report_dates(c)
+        }
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        campaigns = Campaign.objects.all()
+        if campaign_ids is not None:
+            campaigns = campaigns.filter(pk__in=list(campaign_ids))
+        if object_ids is not None:
+            campaigns = campaigns.filter(pk__in=list(object_ids))
+        wanted = set(dates) if dates is not None else None
+        rows = list(
+            campaigns.annotate(report_day=F("monthly_report_day")).values(
+                "pk", "township_id", "start_date", "end_date", "report_day"
+            )
+        )
+        for campaign in rows:
+            due_dates = [
+                d
+                for d in self.report_dates(campaign)
+                if (wanted is None or d in wanted) and (before is None or d < before)
+            ]
+            if not due_dates:
+                continue
+            units = (
+                Organisation.objects.units()
+                .filter(township_id=campaign["township_id"], is_active=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            for unit_id in units.iterator(chunk_size=CHUNK):
+                for due in due_dates:
+                    yield Deadline(
+                        kind=self.kind,
+                        object_id=campaign["pk"],
+                        due_date=due,
+                        campaign_id=campaign["pk"],
+                        township_id=campaign["township_id"],
+                        unit_id=unit_id,
+                        title=str(
+                            _("%(month)s月廉政信息月报")
+                            % {"month": (due.replace(day=1) - dt.timedelta(days=1)).month}
+                        ),
+                        url="",
+                    )
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    PROVIDERS[provider.kind] = provider
+    return provider
+
+
+for _provider in (
+    TaskPeriodProvider(),
+    MilestoneProvider(),
+    CreationPlanProvider(),
+    MonthlyReportProvider(),
+):
+    register(_provider)

@@ -1,0 +1,225 @@
+"""The daily digests, once a day after `REMINDER_DIGEST_TIME`:
+
+* a user who chose the daily digest gets one email merging the day's held reminder emails;
+* office staff get "who is late", the township's overdue open deadlines grouped by unit, as an
+  in-app notification and an email.
+
+Each digest is made once per user and day: user digests are keyed by the outbox's unique
+(user, kind, digest_date); office digests by a `Reminder` row (recipient, "office_digest",
+township, today, 0) in the same unique key as every reminder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign
+from notifications import conf
+from notifications.channels import describe, email_modes, enqueue_emails
+from notifications.deadlines import PROVIDERS
+from notifications.models import Notification, OutboundEmail, Preference, Reminder
+from organisations.models import Organisation, Role
+
+ITEMS_PER_UNIT = 10
+OFFICE_DIGEST = "office_digest"
+
+
+def send_due_digests(now: dt.datetime) -> int:
+    local = timezone.localtime(now)
+    if local.time() < conf.digest_time():
+        return 0
+    today = local.date()
+    return send_user_digests(today) + send_office_digests(today, now)
+
+
+# --- the user's digest of held reminder emails ----------------------------------------------
+
+
+def send_user_digests(today: dt.date) -> int:
+    held = set(
+        OutboundEmail.objects.filter(state=OutboundEmail.State.HELD).values_list(
+            "user_id", flat=True
+        )
+    )
+    done = set(
+        OutboundEmail.objects.filter(kind=OutboundEmail.Kind.DIGEST, digest_date=today).values_list(
+            "user_id", flat=True
+        )
+    )
+    made = 0
+    for user_id in sorted(held - done):
+        if make_user_digest(user_id, today):
+            made += 1
+    return made
+
+
+def make_user_digest(user_id: int, today: dt.date) -> bool:
+    try:
+        with transaction.atomic():
+            held = list(
+                OutboundEmail.objects.filter(user_id=user_id, state=OutboundEmail.State.HELD)
+                .select_for_update(skip_locked=True)
+                .select_related("reminder", "user")
+                .order_by("pk")
+            )
+            if not held:
+                return False
+            user = held[0].user
+            items = [
+                {"reminder": e.reminder, "when": describe(e.reminder)}
+                for e in held
+                if e.reminder is not None
+            ]
+            context = {
+                "user": user,
+                "items": items,
+                "date": date_format(today, "DATE_FORMAT"),
+                "site_url": settings.SITE_URL,
+            }
+            digest = OutboundEmail.objects.create(
+                user=user,
+                kind=OutboundEmail.Kind.DIGEST,
+                digest_date=today,
+                to=held[0].to,
+                subject=_("【每日提醒汇总】%(date)s 共 %(n)s 项")
+                % {"date": context["date"], "n": len(items)},
+                text=render_to_string("notifications/email/digest.txt", context),
+                html=render_to_string("notifications/email/digest.html", context),
+            )
+            OutboundEmail.objects.filter(pk__in=[e.pk for e in held]).update(
+                state=OutboundEmail.State.MERGED
+            )
+            enqueue_emails([digest.pk])
+    except IntegrityError:  # made by a concurrent sweep already
+        return False
+    return True
+
+
+# --- the office's "who is late" ------------------------------------------------------------
+
+
+@dataclass
+class LateUnit:
+    unit_id: int | None
+    name: str = ""
+    count: int = 0
+    items: list = field(default_factory=list)
+
+
+def late_by_unit(township_id: int, today: dt.date) -> list[LateUnit]:
+    """The township's open deadlines past due, grouped by the responsible unit (the office's
+    own deadlines under None), with the first few items of each unit, oldest first."""
+    campaign_ids = list(
+        Campaign.objects.filter(township_id=township_id).values_list("pk", flat=True)
+    )
+    if not campaign_ids:
+        return []
+    groups: dict[int | None, LateUnit] = {}
+    for provider in PROVIDERS.values():
+        for deadline in provider.open(campaign_ids=campaign_ids, before=today):
+            group = groups.setdefault(deadline.unit_id, LateUnit(deadline.unit_id))
+            group.count += 1
+            if len(group.items) < ITEMS_PER_UNIT:
+                group.items.append(deadline)
+    names = dict(
+        Organisation.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name")
+    )
+    for group in groups.values():
+        group.name = names.get(group.unit_id, "") if group.unit_id else _("镇创建办公室")
+        group.items.sort(key=lambda d: d.due_date)
+        group.items = [
+            {"deadline": d, "days": (today - d.due_date).days, "due": date_format(d.due_date)}
+            for d in group.items
+        ]
+    return sorted(groups.values(), key=lambda g: (-g.count, g.name))
+
+
+def send_office_digests(today: dt.date, now: dt.datetime) -> int:
+    offices = defaultdict(list)
+    for township_id, user_id in Role.objects.filter(
+        kind=Role.Kind.OFFICE, user__is_active=True
+    ).values_list("organisation_id", "user_id"):
+        offices[township_id].append(user_id)
+    done = set(
+        Reminder.objects.filter(kind=OFFICE_DIGEST, deadline=today).values_list(
+            "recipient_id", "object_id"
+        )
+    )
+    made = 0
+    for township_id, user_ids in offices.items():
+        waiting = [u for u in user_ids if (u, township_id) not in done]
+        if not waiting:
+            continue
+        late = late_by_unit(township_id, today)
+        if not late:
+            continue
+        campaign = Campaign.objects.filter(township_id=township_id).order_by("-year").first()
+        township = Organisation.objects.get(pk=township_id)
+        context = {
+            "township": township,
+            "late": late,
+            "total": sum(g.count for g in late),
+            "date": date_format(today, "DATE_FORMAT"),
+            "site_url": settings.SITE_URL,
+        }
+        title = _("【逾期日报】%(township)s %(date)s：%(units)s 个单位 %(n)s 项逾期") % {
+            "township": township.name,
+            "date": context["date"],
+            "units": len(late),
+            "n": context["total"],
+        }
+        text = render_to_string("notifications/email/office_digest.txt", context)
+        html = render_to_string("notifications/email/office_digest.html", context)
+        modes = email_modes(waiting)
+        from organisations.models import User
+
+        addresses = dict(User.objects.filter(pk__in=waiting).values_list("pk", "email"))
+        for user_id in waiting:
+            try:
+                with transaction.atomic():
+                    key = Reminder.objects.create(
+                        recipient_id=user_id,
+                        kind=OFFICE_DIGEST,
+                        object_id=township_id,
+                        deadline=today,
+                        offset=0,
+                        campaign=campaign,
+                        township_id=township_id,
+                        title=title[:200],
+                        send_after=now,
+                        status=Reminder.Status.SENT,
+                        sent_at=now,
+                    )
+                    Notification.objects.create(
+                        user_id=user_id,
+                        reminder=key,
+                        kind=OFFICE_DIGEST,
+                        title=title[:200],
+                        body=text,
+                        url="",
+                    )
+                    mode = modes.get(user_id, Preference.EmailMode.IMMEDIATE)
+                    if addresses.get(user_id) and mode != Preference.EmailMode.OFF:
+                        email = OutboundEmail.objects.create(
+                            user_id=user_id,
+                            kind=OutboundEmail.Kind.OFFICE_DIGEST,
+                            digest_date=today,
+                            to=addresses[user_id],
+                            subject=title[:200],
+                            text=text,
+                            html=html,
+                        )
+                        enqueue_emails([email.pk])
+            except IntegrityError:
+                continue
+            made += 1
+    return made

@@ -1,0 +1,286 @@
+"""The reminder sweep: plan today's reminders, claim the due ones in batches, deliver them.
+
+1. *Plan*: for each group of campaigns that share a policy, ask every provider for the open
+   deadlines that fall on one of today's reminder dates (7 and 1 days ahead, today, every 3
+   days overdue…) and insert one `Reminder` per recipient with `ON CONFLICT DO NOTHING` on the
+   unique key (recipient, kind, object, deadline, offset). Planning twice changes nothing.
+2. *Deliver*: in a transaction, take a bounded batch of due PENDING rows with
+   `SELECT … FOR UPDATE SKIP LOCKED`, ask the providers again whether each deadline is still
+   open and unchanged (a met or moved deadline is cancelled: it goes quiet), let every channel
+   write its rows, mark the batch SENT, commit. A crash rolls the batch back; a second sweep
+   skips the locked rows. Either way no reminder is delivered twice and none is lost.
+3. *Digests* once a day, then the email outbox is flushed (retries with backoff).
+
+Only one sweep runs at a time (a PostgreSQL advisory lock, released by the server if the
+worker dies; a cache lock with expiry elsewhere). Each completed sweep is a `SweepRun` row,
+which the health endpoint reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from notifications import conf
+from notifications.channels import CHANNELS
+from notifications.deadlines import PROVIDERS, Deadline
+from notifications.models import Reminder, ReminderPolicy, SweepRun
+from organisations.models import Role
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = 74_110_626  # arbitrary, the same in every process
+CACHE_LOCK = "notifications:sweep-lock"
+
+
+@contextmanager
+def sweep_lock() -> Iterator[bool]:
+    """Yield True if this process holds the one sweep lock, False if another sweep runs."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            held = cursor.fetchone()[0]
+        try:
+            yield held
+        finally:
+            if held:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+        return
+    token = uuid.uuid4().hex
+    held = cache.add(CACHE_LOCK, token, timeout=conf.lock_ttl())
+    try:
+        yield held
+    finally:
+        if held and cache.get(CACHE_LOCK) == token:
+            cache.delete(CACHE_LOCK)
+
+
+def is_quiet(now: dt.datetime) -> bool:
+    hours = conf.quiet_hours()
+    if hours is None:
+        return False
+    start, end = hours
+    local = timezone.localtime(now).time()
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    deadline: Deadline
+    offset: int
+    recipient_id: int
+    send_after: dt.datetime
+
+    def key(self) -> tuple:
+        d = self.deadline
+        return (self.recipient_id, d.kind, d.object_id, d.due_date, self.offset)
+
+    def row(self) -> Reminder:
+        d = self.deadline
+        return Reminder(
+            recipient_id=self.recipient_id,
+            kind=d.kind,
+            object_id=d.object_id,
+            deadline=d.due_date,
+            offset=self.offset,
+            campaign_id=d.campaign_id,
+            township_id=d.township_id,
+            unit_id=d.unit_id,
+            title=d.title[:200],
+            url=d.url,
+            send_after=self.send_after,
+        )
+
+
+def recipients_by_org(township_ids) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """({unit id: liaison user ids}, {township id: office user ids}) with one query."""
+    liaisons, offices = defaultdict(list), defaultdict(list)
+    rows = Role.objects.filter(
+        organisation__township_id__in=township_ids,
+        kind__in=[Role.Kind.LIAISON, Role.Kind.OFFICE],
+        user__is_active=True,
+    ).values_list("kind", "organisation_id", "user_id")
+    for kind, org_id, user_id in rows:
+        (liaisons if kind == Role.Kind.LIAISON else offices)[org_id].append(user_id)
+    return liaisons, offices
+
+
+def candidates(now: dt.datetime) -> Iterator[Planned]:
+    """Every reminder that today's policies call for, deadline by deadline (a generator)."""
+    today = timezone.localdate(now)
+    campaigns = list(Campaign.objects.values_list("pk", "township_id"))
+    if not campaigns:
+        return
+    policies = {p.campaign_id: p for p in ReminderPolicy.objects.all()}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for campaign_id, _township in campaigns:
+        policy = policies.get(campaign_id) or ReminderPolicy(campaign_id=campaign_id)
+        if policy.offsets():
+            groups[policy.signature()].append(campaign_id)
+    liaisons, offices = recipients_by_org({t for _c, t in campaigns})
+    tz = timezone.get_current_timezone()
+    for (offsets, send_time), campaign_ids in groups.items():
+        by_date = {today - dt.timedelta(days=o): o for o in offsets}
+        send_after = dt.datetime.combine(today, send_time, tzinfo=tz)
+        for provider in PROVIDERS.values():
+            for deadline in provider.open(campaign_ids=campaign_ids, dates=list(by_date)):
+                people = (
+                    liaisons.get(deadline.unit_id, [])
+                    if deadline.unit_id
+                    else offices.get(deadline.township_id, [])
+                )
+                for user_id in people:
+                    yield Planned(deadline, by_date[deadline.due_date], user_id, send_after)
+
+
+def plan(now: dt.datetime, batch_size: int) -> int:
+    """Insert today's reminders; rows already there (any status) are left alone."""
+    written = 0
+    buffer: list[Reminder] = []
+    for planned in candidates(now):
+        buffer.append(planned.row())
+        if len(buffer) >= batch_size:
+            written += len(Reminder.objects.bulk_create(buffer, ignore_conflicts=True))
+            buffer = []
+    if buffer:
+        written += len(Reminder.objects.bulk_create(buffer, ignore_conflicts=True))
+    return written
+
+
+# --- delivery -----------------------------------------------------------------------------
+
+
+def still_open(batch: list[Reminder]) -> set[tuple[str, int, dt.date]]:
+    """(kind, object id, due date) of the batch's deadlines that are open as of now."""
+    ids_by_kind: dict[str, set[int]] = defaultdict(set)
+    for r in batch:
+        ids_by_kind[r.kind].add(r.object_id)
+    live = set()
+    for kind, ids in ids_by_kind.items():
+        provider = PROVIDERS.get(kind)
+        if provider is None:
+            continue
+        live |= provider.open_keys(ids)
+    return live
+
+
+def deliver_batch(now: dt.datetime, batch_size: int) -> tuple[int, int] | None:
+    """Claim, check and deliver one batch; None when nothing is due."""
+    with transaction.atomic():
+        batch = list(
+            Reminder.objects.due(now)
+            .select_for_update(skip_locked=True)
+            .order_by("send_after", "id")[:batch_size]
+        )
+        if not batch:
+            return None
+        live = still_open(batch)
+        sent = [r for r in batch if (r.kind, r.object_id, r.deadline) in live]
+        gone = [r.pk for r in batch if (r.kind, r.object_id, r.deadline) not in live]
+        if gone:
+            Reminder.objects.filter(pk__in=gone).update(status=Reminder.Status.CANCELLED)
+        if sent:
+            for channel in CHANNELS:
+                channel.deliver(sent, now)
+            Reminder.objects.filter(pk__in=[r.pk for r in sent]).update(
+                status=Reminder.Status.SENT, sent_at=now
+            )
+    return len(sent), len(gone)
+
+
+def deliver_due(now: dt.datetime, batch_size: int) -> tuple[int, int]:
+    sent = cancelled = 0
+    pause = conf.batch_pause()
+    while True:
+        result = deliver_batch(now, batch_size)
+        if result is None:
+            return sent, cancelled
+        sent += result[0]
+        cancelled += result[1]
+        if pause:
+            time.sleep(pause)
+
+
+# --- the whole sweep ----------------------------------------------------------------------
+
+
+def run_sweep(now: dt.datetime | None = None, batch_size: int | None = None) -> SweepRun | None:
+    """One sweep; returns its SweepRun, or None when another sweep holds the lock."""
+    from notifications import digests, outbox
+
+    now = now or timezone.now()
+    batch_size = batch_size or conf.batch_size()
+    with sweep_lock() as held:
+        if not held:
+            log.info("reminder sweep skipped: another sweep is running")
+            return None
+        run = SweepRun.objects.create(started_at=now)
+        try:
+            run.planned = plan(now, batch_size)
+            if is_quiet(now):
+                run.held_for_night = True
+            else:
+                run.sent, run.cancelled = deliver_due(now, batch_size)
+                run.digests = digests.send_due_digests(now)
+            outbox.flush(now)
+        except Exception as exc:
+            run.error = repr(exc)[:2000]
+            run.save()
+            raise
+        run.finished_at = timezone.now()
+        run.save()
+        log.info(
+            "reminder sweep: planned %s sent %s cancelled %s digests %s",
+            run.planned,
+            run.sent,
+            run.cancelled,
+            run.digests,
+        )
+        return run
+
+
+def dry_run(now: dt.datetime | None = None) -> list[Planned | Reminder]:
+    """What a sweep would deliver now, without writing: new candidates and pending rows."""
+    now = now or timezone.now()
+    pending = list(
+        Reminder.objects.due(now).select_related("recipient").order_by("send_after", "id")
+    )
+    seen = {(r.recipient_id, r.kind, r.object_id, r.deadline, r.offset) for r in pending}
+    fresh = []
+    chunk: list[Planned] = []
+
+    def drain(chunk):
+        keys = Reminder.objects.filter(
+            recipient_id__in={p.recipient_id for p in chunk},
+            deadline__in={p.deadline.due_date for p in chunk},
+        ).values_list("recipient_id", "kind", "object_id", "deadline", "offset")
+        existing = set(keys)
+        return [p for p in chunk if p.key() not in existing and p.key() not in seen]
+
+    for planned in candidates(now):
+        if planned.send_after > now:
+            continue
+        chunk.append(planned)
+        if len(chunk) >= 1000:
+            fresh += drain(chunk)
+            chunk = []
+    if chunk:
+        fresh += drain(chunk)
+    return pending + fresh

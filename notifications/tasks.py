@@ -1,0 +1,21 @@
+"""Celery tasks: thin wrappers; the work lives in notifications.sweep and notifications.outbox."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="notifications.sweep", ignore_result=True)
+def sweep() -> None:
+    """The periodic reminder sweep (beat, every few minutes, with `expires`)."""
+    from notifications.sweep import run_sweep
+
+    run_sweep()
+
+
+@shared_task(name="notifications.send_emails", ignore_result=True)
+def send_emails(ids: list[int]) -> None:
+    """Send outbox rows by id; rows already sent, or not yet due for a retry, are skipped."""
+    from notifications.outbox import send
+
+    send(ids)
