@@ -18,8 +18,16 @@ class RecordQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
     def counted(self):
-        """The records that count toward tasks, ledgers and reports: approved ones."""
+        """The records that count toward tasks, ledgers and reports: approved ones.
+
+        A pending edit of an approved record is a separate row (`revision_of` set) that is never
+        approved itself: approving it copies it onto the original, so only originals count.
+        """
         return self.filter(status=ActivityRecord.Status.APPROVED)
+
+    def originals(self):
+        """Records without the pending edits of approved records (what lists show)."""
+        return self.filter(revision_of__isnull=True)
 
 
 class ActivityRecord(models.Model):
@@ -73,6 +81,15 @@ class ActivityRecord(models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
+    # An edit of an approved record: the approved original keeps counting until this is approved.
+    revision_of = models.OneToOneField(
+        "self",
+        verbose_name=_("修改的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pending_revision",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +110,7 @@ class ActivityRecord(models.Model):
             models.Index(fields=["unit", "status", "date"]),
             models.Index(fields=["campaign", "domain", "status"]),
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["township", "status", "submitted_at"]),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +121,15 @@ class ActivityRecord(models.Model):
             self.township_id = self.unit.township_id
         super().save(*args, **kwargs)
 
+    @property
+    def is_editable(self) -> bool:
+        """The liaison may change it in place (drafts and returned records)."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     # The stored name is the content hash: the user's file name never reaches the disk.
@@ -111,6 +138,11 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 
 def thumbnail_path(instance: Evidence, filename: str) -> str:
     return f"evidence/thumbs/{instance.sha256[:2]}/{instance.sha256}.jpg"
+
+
+class EvidenceQuerySet(ScopedQuerySet):
+    township_lookup = "record__township"
+    unit_lookup = "record__unit"
 
 
 class Evidence(models.Model):
@@ -135,12 +167,21 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The same original file was already filed with another record (flagged to reviewers).
+    duplicate = models.BooleanField(_("重复照片"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["record", "duplicate"])]
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE

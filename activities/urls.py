@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from activities import views
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.record_list, name="record_list"),
+    path("new/", views.record_create, name="record_create"),
+    path("<int:pk>/", views.record_detail, name="record_detail"),
+    path("<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("<int:pk>/revise/", views.record_revise, name="record_revise"),
+    path("<int:pk>/submit/", views.record_submit, name="record_submit"),
+    path("<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("<int:pk>/approve/", views.record_approve, name="record_approve"),
+    path("<int:pk>/return/", views.record_return, name="record_return"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/approve/", views.bulk_approve, name="bulk_approve"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path(
+        "evidence/<int:pk>/thumb/",
+        views.evidence_file,
+        {"variant": "thumb"},
+        name="evidence_thumb",
+    ),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("ledger/", views.ledger_view, name="ledger"),
+    path("ledger/export/", views.ledger_export, name="ledger_export"),
+    path("monthly/", views.monthly_report, name="monthly_report"),
+]

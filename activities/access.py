@@ -1,0 +1,56 @@
+"""Who may see and change activity records and their evidence files.
+
+* `get_record_for(user, pk, write=False)`: the unit's liaisons, the township's office staff and
+  leaders (and district leaders) read; with `write=True` only the unit's liaisons, and only
+  while the record is a draft, returned, or approved (an edit then opens a pending revision);
+* `get_record_for_review(user, pk)`: office staff of the record's township;
+* `get_evidence_for(user, pk)`: anyone who may read the record.
+
+Everyone else gets 404; someone who may read but not do the thing asked gets 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from activities.models import ActivityRecord, Evidence
+from organisations.access import Scope, get_object_for, scope_for
+
+
+def can_edit(scope: Scope, record: ActivityRecord) -> bool:
+    return scope.files_for_unit(record.unit_id) and (
+        record.is_editable or record.status == ActivityRecord.Status.APPROVED
+    )
+
+
+def can_review(scope: Scope, record: ActivityRecord) -> bool:
+    return scope.manages_township(record.township_id)
+
+
+def get_record_for(user, pk, *, write: bool = False) -> ActivityRecord:
+    queryset = ActivityRecord.objects.select_related(
+        "unit", "domain", "campaign", "filed_by", "reviewed_by"
+    )
+    return get_object_for(user, queryset, pk, write=write, can_write=can_edit)
+
+
+def get_record_for_review(user, pk) -> ActivityRecord:
+    queryset = ActivityRecord.objects.select_related("unit", "domain", "campaign")
+    return get_object_for(user, queryset, pk, write=True, can_write=can_review)
+
+
+def get_evidence_for(user, pk, *, write: bool = False) -> Evidence:
+    def can_write(scope: Scope, item: Evidence) -> bool:
+        return scope.files_for_unit(item.record.unit_id) and item.record.is_editable
+
+    return get_object_for(
+        user, Evidence.objects.select_related("record"), pk, write=write, can_write=can_write
+    )
+
+
+def require_filer(user) -> Scope:
+    """403 unless the user files records for at least one unit."""
+    scope = scope_for(user)
+    if not scope.is_liaison:
+        raise PermissionDenied
+    return scope

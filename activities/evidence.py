@@ -1,0 +1,288 @@
+"""Evidence files: check what an upload really is, re-encode photos, and store files safely.
+
+* `inspect_upload(file)` reads an uploaded file once, sniffs its type from the content (never
+  from the name), hashes it (SHA-256 of the original bytes) and, for a photo, re-encodes it:
+  EXIF orientation applied, downscaled to at most `MAX_SIDE` px, saved as a JPEG without EXIF,
+  with a thumbnail; the capture time and GPS position are kept as metadata. It raises
+  `EvidenceError` (a Chinese message) for anything it does not accept.
+* `store(prepared)` writes the files under MEDIA_ROOT (content-addressed names, the user's
+  file name never reaches the disk) and returns the names it created, so a failed submit
+  can remove exactly those (`discard`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC photos from phones, when the HEIF plugin is installed here
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIF = True
+except ImportError:  # pragma: no cover - depends on the host
+    HEIF = False
+
+MAX_SIDE = 2000
+THUMB_SIDE = 320
+JPEG_QUALITY = 85
+# Decompression-bomb guard: a phone photo is ~50 MP at most.
+Image.MAX_IMAGE_PIXELS = 80_000_000
+
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"} | ({"image/heic"} if HEIF else set())
+DOCUMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+# The zip members that tell an Office Open XML document from any other zip.
+OOXML_MARKERS = {
+    ".docx": "word/document.xml",
+    ".xlsx": "xl/workbook.xml",
+}
+
+
+class EvidenceError(ValueError):
+    """An upload the portal does not accept; the message is shown to the user."""
+
+
+@dataclass
+class Prepared:
+    """One checked upload, ready to be stored and saved as an `Evidence` row."""
+
+    original_name: str
+    kind: str  # Evidence.Kind value
+    mime_type: str
+    extension: str
+    size: int  # bytes of the original upload
+    sha256: str
+    content: bytes  # what is stored: the re-encoded photo or the document as uploaded
+    thumbnail: bytes | None = None
+    width: int | None = None
+    height: int | None = None
+    taken_at: dt.datetime | None = None
+    gps_lat: Decimal | None = None
+    gps_lon: Decimal | None = None
+    stored_file: str = ""  # storage names, filled in by store()
+    stored_thumbnail: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return f"evidence/{self.sha256[:2]}/{self.sha256}{self.extension}"
+
+    @property
+    def thumbnail_name(self) -> str:
+        return f"evidence/thumbs/{self.sha256[:2]}/{self.sha256}.jpg"
+
+
+def file_limit() -> int:
+    return settings.FILE_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def record_limit() -> int:
+    return settings.RECORD_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def clean_name(name: str) -> str:
+    """The bare file name: any directory part (either slash) and control characters removed."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[:200] or "file"
+
+
+def inspect_upload(upload) -> Prepared:
+    """Check and prepare one uploaded file (raises EvidenceError with a Chinese message)."""
+    name = clean_name(upload.name)
+    if upload.size > file_limit():
+        raise EvidenceError(
+            _("文件“%(name)s”超过 %(mb)s MB 的大小限制。")
+            % {"name": name, "mb": settings.FILE_UPLOAD_MAX_MB}
+        )
+    if upload.size == 0:
+        raise EvidenceError(_("文件“%(name)s”是空文件。") % {"name": name})
+    upload.seek(0)
+    data = upload.read()
+    digest = hashlib.sha256(data).hexdigest()
+    kind = filetype.guess(data[:8192])
+    mime = kind.mime if kind else ""
+    if mime in IMAGE_TYPES:
+        return _prepare_image(name, data, digest)
+    if mime == "application/pdf":
+        return _document(name, data, digest, mime, ".pdf")
+    if mime in DOCUMENT_TYPES or mime == "application/zip":
+        extension = _ooxml_extension(data)
+        if extension:
+            mime = next(m for m, ext in DOCUMENT_TYPES.items() if ext == extension)
+            return _document(name, data, digest, mime, extension)
+    raise EvidenceError(
+        _(
+            "文件“%(name)s”的类型不受支持：只接受照片（JPEG、PNG、WebP%(heic)s）和 PDF、Word（docx）、Excel（xlsx）文档。"
+        )
+        % {"name": name, "heic": _("、HEIC") if HEIF else ""}
+    )
+
+
+def _ooxml_extension(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in members:
+        return None
+    for extension, marker in OOXML_MARKERS.items():
+        if marker in members:
+            return extension
+    return None
+
+
+def _document(name: str, data: bytes, digest: str, mime: str, extension: str) -> Prepared:
+    return Prepared(
+        original_name=name,
+        kind="document",
+        mime_type=mime,
+        extension=extension,
+        size=len(data),
+        sha256=digest,
+        content=data,
+    )
+
+
+def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
+    broken = EvidenceError(_("照片“%(name)s”已损坏或无法读取。") % {"name": name})
+    try:
+        image = Image.open(io.BytesIO(data))
+        taken_at, lat, lon = _exif_metadata(image)
+        if image.format == "JPEG":
+            # Decode at a reduced scale straight from the JPEG (fast, little memory).
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        image.load()
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("RGBA", "LA", "P"):
+            image = image.convert("RGBA")
+            background = Image.new("RGB", image.size, (255, 255, 255))
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+        elif image.mode != "RGB":
+            image = image.convert("RGB")
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        # No exif= argument: the served copy carries no EXIF at all.
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        thumb = image.copy()
+        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
+        thumb_out = io.BytesIO()
+        thumb.save(thumb_out, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise broken from None
+    return Prepared(
+        original_name=name,
+        kind="image",
+        mime_type="image/jpeg",
+        extension=".jpg",
+        size=len(data),
+        sha256=digest,
+        content=out.getvalue(),
+        thumbnail=thumb_out.getvalue(),
+        width=image.width,
+        height=image.height,
+        taken_at=taken_at,
+        gps_lat=lat,
+        gps_lon=lon,
+    )
+
+
+EXIF_IFD = 0x8769
+GPS_IFD = 0x8825
+DATETIME_ORIGINAL = 0x9003
+DATETIME = 0x0132
+
+
+def _exif_metadata(image) -> tuple[dt.datetime | None, Decimal | None, Decimal | None]:
+    try:
+        exif = image.getexif()
+    except Exception:  # noqa: BLE001 - a broken EXIF block is no reason to refuse the photo
+        return None, None, None
+    taken_at = None
+    try:
+        raw = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+        if raw:
+            # EXIF time has no zone: the camera clock is local time.
+            naive = dt.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+            taken_at = timezone.make_aware(naive)
+    except (ValueError, TypeError, KeyError):
+        taken_at = None
+    lat = lon = None
+    try:
+        gps = exif.get_ifd(GPS_IFD)
+        if gps and 2 in gps and 4 in gps:
+            lat = _degrees(gps[2], gps.get(1, "N"), "S")
+            lon = _degrees(gps[4], gps.get(3, "E"), "W")
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                lat = lon = None
+    except (ValueError, TypeError, ZeroDivisionError, IndexError, KeyError):
+        lat = lon = None
+    return taken_at, lat, lon
+
+
+def _degrees(value, ref, negative_ref) -> Decimal:
+    d, m, s = (float(v) for v in value)
+    degrees = d + m / 60 + s / 3600
+    if str(ref).strip("\x00 ").upper() == negative_ref:
+        degrees = -degrees
+    return Decimal(f"{degrees:.6f}")
+
+
+def store(prepared: Prepared) -> list[str]:
+    """Write the prepared files; return the storage names this call created (not ones that
+    already existed: the same photo filed twice shares one file)."""
+    created = []
+
+    def put(name: str, content: bytes) -> str:
+        if default_storage.exists(name):
+            return name
+        saved = default_storage.save(name, ContentFile(content))
+        created.append(saved)
+        return saved
+
+    prepared.stored_file = put(prepared.file_name, prepared.content)
+    if prepared.thumbnail is not None:
+        prepared.stored_thumbnail = put(prepared.thumbnail_name, prepared.thumbnail)
+    return created
+
+
+def discard(names: list[str]) -> None:
+    """Remove files written during a submit that did not go through."""
+    for name in names:
+        default_storage.delete(name)
+
+
+def delete_unreferenced(names: set[str]) -> None:
+    """Delete stored files that no evidence row refers to any more (run after commit)."""
+    from django.db.models import Q
+
+    from activities.models import Evidence
+
+    names = {n for n in names if n}
+    if not names:
+        return
+    used = set(
+        Evidence.objects.filter(Q(file__in=names) | Q(thumbnail__in=names)).values_list(
+            "file", "thumbnail"
+        )
+    )
+    still = {n for pair in used for n in pair}
+    for name in names - still:
+        default_storage.delete(name)

@@ -1,0 +1,480 @@
+"""Views of the activity ledger: filing, review, the ledger, the monthly report, evidence files.
+
+Each view: access (activities.access) → form → service → redirect.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from activities import export, ledger, services
+from activities.access import (
+    can_edit,
+    can_review,
+    get_evidence_for,
+    get_record_for,
+    get_record_for_review,
+    require_filer,
+)
+from activities.evidence import EvidenceError
+from activities.forms import RecordFilterForm, RecordForm, ReturnForm
+from activities.models import ActivityRecord, Evidence
+from campaigns.models import Campaign
+from organisations.access import scope_for
+from organisations.models import Domain, Organisation
+
+Status = ActivityRecord.Status
+PAGE_SIZE = 30
+
+
+def _with_duplicates(records):
+    return records.annotate(
+        has_duplicate=Exists(Evidence.objects.filter(record=OuterRef("pk"), duplicate=True))
+    )
+
+
+# --- Filing ------------------------------------------------------------------------------------
+
+
+@login_required
+def record_create(request: HttpRequest) -> HttpResponse:
+    scope = require_filer(request.user)
+    units = Organisation.objects.filter(pk__in=scope.liaison_units).order_by("name")
+    form = RecordForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.file_record(
+                unit=form.cleaned_data["unit"],
+                campaign=form.campaign,
+                data=form.record_data(),
+                tasks=list(form.cleaned_data["tasks"]),
+                uploads=form.cleaned_data["files"],
+                by=request.user,
+                submit="submit" in request.POST,
+            )
+        except (EvidenceError, ValidationError) as exc:
+            form.add_error("files" if isinstance(exc, EvidenceError) else None, _message(exc))
+        else:
+            messages.success(request, _submitted_message(record))
+            return redirect("activities:record_detail", record.pk)
+    return render(request, "activities/record_form.html", {"form": form, "record": None})
+
+
+def _message(exc) -> str:
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _submitted_message(record) -> str:
+    if record.status == Status.SUBMITTED:
+        return _("已提交审核。")
+    return _("已保存为草稿。")
+
+
+@login_required
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for(request.user, pk, write=True)
+    if record.status == Status.APPROVED:
+        pending = ActivityRecord.objects.filter(revision_of=record).first()
+        if pending is not None:
+            return redirect("activities:record_edit", pending.pk)
+        return render(request, "activities/record_revise.html", {"record": record})
+    units = Organisation.objects.filter(pk=record.unit_id)
+    form = RecordForm(request.POST or None, request.FILES or None, units=units, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_record(
+                record,
+                data=form.record_data(),
+                tasks=list(form.cleaned_data["tasks"]),
+                uploads=form.cleaned_data["files"],
+                by=request.user,
+                submit="submit" in request.POST,
+            )
+        except (EvidenceError, ValidationError) as exc:
+            form.add_error("files" if isinstance(exc, EvidenceError) else None, _message(exc))
+        else:
+            messages.success(request, _submitted_message(record))
+            return redirect("activities:record_detail", record.pk)
+    return render(
+        request,
+        "activities/record_form.html",
+        {"form": form, "record": record, "evidence": record.evidence.all()},
+    )
+
+
+@login_required
+@require_POST
+def record_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for(request.user, pk, write=True)
+    try:
+        revision = services.start_revision(record, request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+        return redirect("activities:record_detail", record.pk)
+    return redirect("activities:record_edit", revision.pk)
+
+
+@login_required
+@require_POST
+def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for(request.user, pk, write=True)
+    try:
+        services.submit_record(record, request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已提交审核。"))
+    return redirect("activities:record_detail", record.pk)
+
+
+@login_required
+@require_POST
+def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A liaison deletes a draft or discards a pending edit; office staff delete any record."""
+    record = get_record_for(request.user, pk)
+    scope = scope_for(request.user)
+    liaison_may = can_edit(scope, record) and (record.status == Status.DRAFT or record.is_revision)
+    if not (liaison_may or can_review(scope, record)):
+        raise PermissionDenied
+    original = record.revision_of_id
+    services.delete_record(record, request.user)
+    messages.success(request, _("记录已删除。") if not original else _("已放弃修改。"))
+    if original:
+        return redirect("activities:record_detail", original)
+    return redirect("activities:record_list")
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for(request.user, pk, write=True)
+    try:
+        services.remove_evidence(item, request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    return redirect("activities:record_edit", item.record_id)
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    records = ActivityRecord.objects.visible_to(request.user).originals()
+    units = Organisation.objects.visible_to(request.user).units().order_by("name")
+    form = RecordFilterForm(request.GET or None, units=units)
+    records = (
+        form.apply(records)
+        .select_related("unit", "domain")
+        .annotate(has_revision=Exists(ActivityRecord.objects.filter(revision_of=OuterRef("pk"))))
+        .order_by("-date", "-id")
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "activities/_partials/record_table.html" if request.htmx else "activities/record_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"page": page, "form": form, "can_file": scope.is_liaison},
+    )
+
+
+@login_required
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for(request.user, pk)
+    scope = scope_for(request.user)
+    evidence = list(record.evidence.all())
+    duplicates = []
+    if any(item.duplicate for item in evidence) and can_review(scope, record):
+        shas = {item.sha256 for item in evidence if item.duplicate}
+        duplicates = list(
+            Evidence.objects.visible_to(request.user)
+            .filter(sha256__in=shas)
+            .exclude(record=record)
+            .exclude(record_id=record.revision_of_id)
+            .select_related("record", "record__unit")
+            .order_by("record_id")[:20]
+        )
+    pending = None
+    if record.status == Status.APPROVED:
+        pending = ActivityRecord.objects.filter(revision_of=record).first()
+    return render(
+        request,
+        "activities/record_detail.html",
+        {
+            "record": record,
+            "evidence": evidence,
+            "duplicates": duplicates,
+            "pending": pending,
+            "tasks": record.tasks.all(),
+            "can_edit": can_edit(scope, record),
+            "can_review": can_review(scope, record),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int, variant: str = "file") -> HttpResponse:
+    """Send an evidence file (or its thumbnail) to someone who may read the record."""
+    item = get_evidence_for(request.user, pk)
+    name = item.thumbnail.name if variant == "thumb" else item.file.name
+    if not name:
+        raise Http404
+    content_type = "image/jpeg" if variant == "thumb" else item.mime_type
+    download = f"{item.original_name.rsplit('.', 1)[0]}{item.extension}"
+    disposition = "inline" if item.is_image else "attachment"
+    prefix = settings.PROTECTED_MEDIA_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name
+    else:
+        try:
+            handle = default_storage.open(name, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=content_type or mimetypes.guess_type(name)[0])
+    if variant != "thumb":
+        from django.utils.encoding import escape_uri_path
+
+        response["Content-Disposition"] = (
+            f"{disposition}; filename*=UTF-8''{escape_uri_path(download)}"
+        )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Review --------------------------------------------------------------------------------------
+
+
+def _queue_records(request):
+    scope = scope_for(request.user)
+    if not (scope.is_office or scope.is_superuser):
+        raise PermissionDenied
+    records = ActivityRecord.objects.all()
+    if not scope.is_superuser:
+        records = records.filter(township__in=scope.office_townships)
+    units = Organisation.objects.units()
+    if not scope.is_superuser:
+        units = units.filter(township__in=scope.office_townships)
+    form = RecordFilterForm(
+        request.GET or None, units=units.order_by("name"), default_status="submitted"
+    )
+    return form, form.apply(records)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    form, records = _queue_records(request)
+    records = _with_duplicates(
+        records.select_related("unit", "domain", "filed_by", "revision_of")
+    ).order_by("submitted_at", "id")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/review_queue.html",
+        {"page": page, "form": form, "return_form": ReturnForm(), "query": request.GET.urlencode()},
+    )
+
+
+def _back_to_queue(request) -> HttpResponse:
+    query = request.POST.get("query", "")
+    target = reverse("activities:review_queue") + (f"?{query}" if query else "")
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        target = nxt
+    return redirect(target)
+
+
+def _row(request, record, **extra) -> HttpResponse:
+    record = _with_duplicates(
+        ActivityRecord.objects.filter(pk=record.pk).select_related(
+            "unit", "domain", "filed_by", "revision_of"
+        )
+    ).first()
+    if record is None:  # an approved edit is merged into its original
+        return HttpResponse("")
+    return render(
+        request,
+        "activities/_partials/queue_row.html",
+        {
+            "record": record,
+            "return_form": extra.pop("form", ReturnForm()),
+            "query": request.POST.get("query", ""),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_POST
+def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_review(request.user, pk)
+    try:
+        result = services.approve_record(record, request.user)
+    except ValidationError as exc:
+        if request.htmx:
+            return _row(request, record, error=_message(exc))
+        messages.error(request, _message(exc))
+        return _back_to_queue(request)
+    if request.htmx:
+        return _row(request, result if not record.revision_of_id else record, done=_("已通过"))
+    messages.success(request, _("已通过：%(title)s") % {"title": result.title})
+    return _back_to_queue(request)
+
+
+@login_required
+@require_POST
+def record_return(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_review(request.user, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_record(record, request.user, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+    if request.htmx:
+        if form.errors:
+            return _row(request, record, form=form)
+        return _row(request, record, done=_("已退回"))
+    if form.errors:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        messages.success(request, _("已退回：%(title)s") % {"title": record.title})
+    return _back_to_queue(request)
+
+
+@login_required
+@require_POST
+def bulk_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the selected records; the queue's filter (sent along as `query`) stays on."""
+    scope = scope_for(request.user)
+    if not (scope.is_office or scope.is_superuser):
+        raise PermissionDenied
+    ids = [value for value in request.POST.getlist("records") if value.isdigit()]
+    if not ids:
+        messages.warning(request, _("请先勾选要通过的记录。"))
+        return _back_to_queue(request)
+    records = ActivityRecord.objects.filter(pk__in=ids)
+    if not scope.is_superuser:
+        records = records.filter(township__in=scope.office_townships)
+    count = services.bulk_approve(records, request.user)
+    messages.success(request, _("已批量通过 %(n)s 条记录。") % {"n": count})
+    return _back_to_queue(request)
+
+
+# --- Ledger --------------------------------------------------------------------------------------
+
+
+def _campaign(request) -> Campaign:
+    campaigns = Campaign.objects.visible_to(request.user).select_related("township")
+    pk = request.GET.get("campaign")
+    if pk:
+        campaign = campaigns.filter(pk=pk).first() if pk.isdigit() else None
+    else:
+        campaign = campaigns.order_by("-year", "township__name").first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _ledger_scope(request, campaign):
+    """(unit, domain) the ledger is narrowed to; liaisons only ever see their own unit."""
+    scope = scope_for(request.user)
+    reads = scope.reads_township(campaign.township_id, campaign.township.district_id)
+    unit = None
+    unit_id = request.GET.get("unit", "")
+    if unit_id:
+        unit = (
+            Organisation.objects.visible_to(request.user)
+            .units()
+            .filter(pk=unit_id if unit_id.isdigit() else 0, township_id=campaign.township_id)
+            .first()
+        )
+        if unit is None:
+            raise Http404
+        if not reads and not scope.files_for_unit(unit.pk):
+            raise Http404
+    elif not reads:
+        mine = [u for u, t in scope.unit_townships.items() if t == campaign.township_id]
+        if not mine:
+            raise Http404
+        unit = Organisation.objects.get(pk=sorted(mine)[0])
+    domain = None
+    code = request.GET.get("domain", "")
+    if code:
+        domain = Domain.objects.filter(code=code).first()
+        if domain is None:
+            raise Http404
+    return unit, domain
+
+
+@login_required
+def ledger_view(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    unit, domain = _ledger_scope(request, campaign)
+    if unit is not None:
+        result = ledger.summary(ledger.counted_records(campaign, unit=unit, domain=domain))
+    elif domain is not None:
+        result = ledger.domain_ledger(campaign, domain)
+    else:
+        result = ledger.township_ledger(campaign)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "activities/ledger.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "domain": domain,
+            "ledger": result,
+            "can_read_township": scope.reads_township(
+                campaign.township_id, campaign.township.district_id
+            ),
+        },
+    )
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    unit, domain = _ledger_scope(request, campaign)
+    content = export.ledger_workbook(campaign, unit=unit, domain=domain)
+    filename = f"{campaign.name}-活动台账.xlsx"
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from django.utils.encoding import escape_uri_path
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    scope = scope_for(request.user)
+    if not scope.reads_township(campaign.township_id, campaign.township.district_id):
+        raise PermissionDenied
+    report = ledger.monthly_report(campaign)
+    return render(
+        request, "activities/monthly_report.html", {"campaign": campaign, "report": report}
+    )
