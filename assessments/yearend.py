@@ -1,0 +1,104 @@
+"""Year-end integrity-responsibility assessment (年终党风廉政责任制考核) per unit.
+
+Seed 003's indicators: organisation (组织领导), integrity education (廉政教育), news publicity
+(新闻宣传), culture construction (文化建设), online opinion handling (网络舆情处置), innovation
+(工作创新). Education and culture are computed from the approved ledger of the campaign —
+`EDUCATION_TARGET` education activities (lectures, films, forums, contests) give full points,
+`CULTURE_TARGET` culture activities (exhibitions, banners, materials, commitments, visits)
+likewise, proportionally below; the other four are entered by office staff.
+`compute_year_end(campaign)` writes every unit's computed part in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import ActivityRecord
+from activities.types import ActivityType
+from assessments.models import YearEndScore
+from assessments.services import AssessmentError
+from organisations.models import Organisation
+
+EDUCATION_TYPES = {
+    ActivityType.LECTURE,
+    ActivityType.FILM,
+    ActivityType.FORUM,
+    ActivityType.CONTEST,
+}
+CULTURE_TYPES = {
+    ActivityType.EXHIBITION,
+    ActivityType.BANNER,
+    ActivityType.MATERIALS,
+    ActivityType.COMMITMENT,
+    ActivityType.VISIT,
+}
+EDUCATION_TARGET = 8
+CULTURE_TARGET = 6
+ENTERED = ("organisation", "publicity", "opinion", "innovation")
+
+
+def _share(points: Decimal, n: int, target: int) -> Decimal:
+    return (points * min(Decimal(n) / Decimal(target), Decimal(1))).quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def compute_year_end(campaign, by=None) -> int:
+    units = list(
+        Organisation.objects.units()
+        .filter(township_id=campaign.township_id, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"education": 0, "culture": 0})
+    for unit_id, type_, n in (
+        ActivityRecord.objects.counted()
+        .filter(campaign=campaign)
+        .order_by()
+        .values_list("unit_id", "type")
+        .annotate(n=Count("pk"))
+    ):
+        if type_ in EDUCATION_TYPES:
+            counts[unit_id]["education"] += n
+        elif type_ in CULTURE_TYPES:
+            counts[unit_id]["culture"] += n
+    existing = {s.unit_id: s for s in YearEndScore.objects.filter(campaign=campaign)}
+    now = timezone.now()
+    new, changed = [], []
+    for unit_id in units:
+        row = existing.get(unit_id) or YearEndScore(
+            campaign=campaign, township_id=campaign.township_id, unit_id=unit_id
+        )
+        row.education = _share(
+            YearEndScore.MAX_POINTS["education"], counts[unit_id]["education"], EDUCATION_TARGET
+        )
+        row.culture = _share(
+            YearEndScore.MAX_POINTS["culture"], counts[unit_id]["culture"], CULTURE_TARGET
+        )
+        row.computed_at = now
+        (changed if row.pk else new).append(row)
+    YearEndScore.objects.bulk_create(new)
+    YearEndScore.objects.bulk_update(changed, ["education", "culture", "computed_at"])
+    return len(new) + len(changed)
+
+
+@transaction.atomic
+def enter_year_end(score: YearEndScore, data: dict, by) -> YearEndScore:
+    for name in ENTERED:
+        value = data.get(name)
+        if value is not None and (value < 0 or value > YearEndScore.MAX_POINTS[name]):
+            raise AssessmentError(
+                _("%(field)s 须在 0 到 %(max)s 分之间。")
+                % {
+                    "field": YearEndScore._meta.get_field(name).verbose_name,
+                    "max": YearEndScore.MAX_POINTS[name],
+                }
+            )
+        setattr(score, name, value)
+    score.note = data.get("note", score.note)
+    score.save()
+    return score

@@ -1,0 +1,64 @@
+"""Who may see and change demonstration sites and visiting routes.
+
+* read: office staff and leaders of the township, the unit's liaisons, district leaders, and
+  district reviewers once the site has been put forward (`Site.objects.visible_to`);
+* edit the profile, upload the plan, photos and visitor counts: the unit's liaisons and office
+  staff of the township;
+* manage (create, review the plan, lifecycle steps): office staff of the township, and for the
+  district's decisions (naming, re-review, delisting) a reviewer of the district.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from organisations.access import Scope, get_object_for, scope_for
+from sites.models import Site, VisitRoute
+
+
+def can_edit(scope: Scope, site: Site) -> bool:
+    return scope.manages_township(site.township_id) or scope.files_for_unit(site.unit_id)
+
+
+def can_manage(scope: Scope, site: Site) -> bool:
+    return scope.manages_township(site.township_id)
+
+
+def can_decide(scope: Scope, site: Site) -> bool:
+    return can_manage(scope, site) or site.district_id in scope.reviewer_districts
+
+
+def get_site_for(user, pk, *, write: bool = False, manage: bool = False) -> Site:
+    """404 when the user may not see the site; 403 when `write` (edit) or `manage` is refused."""
+    check = can_manage if manage else can_edit
+    return get_object_for(
+        user,
+        Site.objects.select_related("unit", "township", "district", "domain", "campaign"),
+        pk,
+        write=write or manage,
+        can_write=check,
+    )
+
+
+def get_route_for(user, pk, *, write: bool = False) -> VisitRoute:
+    return get_object_for(
+        user,
+        VisitRoute.objects.select_related("township"),
+        pk,
+        write=write,
+        can_write=lambda scope, route: scope.manages_township(route.township_id),
+    )
+
+
+def require_site_reader(user) -> Scope:
+    """Lists: anyone with a role that can see sites; others get 403."""
+    scope = scope_for(user)
+    if not (
+        scope.is_superuser
+        or scope.readable_townships
+        or scope.liaison_units
+        or scope.reviewer_districts
+        or scope.leader_districts
+    ):
+        raise PermissionDenied
+    return scope
