@@ -16,11 +16,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, CreatingUnit, Milestone, Task, TaskPeriod
+from campaigns.models import Campaign, CreatingUnit, Milestone, TaskPeriod
 from organisations.models import Organisation
 
 CHUNK = 2000
@@ -77,7 +77,8 @@ class Provider:
 
 
 class TaskPeriodProvider(Provider):
-    """A task period falls due; it is done when the approved records in it reach the target."""
+    """A task period falls due; it is done when its progress (campaigns.progress: approved
+    records in the period) reaches the task's target."""
 
     kind = "task_period"
     label = _("任务期间到期")
@@ -92,23 +93,9 @@ class TaskPeriodProvider(Provider):
             before=before,
             object_ids=object_ids,
         )
-        in_period = Q(
-            task__records__status="approved",
-            task__records__date__gte=F("start_date"),
-            task__records__date__lte=F("due_date"),
-        )
+        # Progress is derived by campaigns.progress and stored in `achieved` (its only writer).
         qs = (
-            qs.annotate(
-                done_count=Count("task__records", filter=in_period),
-                done_people=Sum("task__records__participants", filter=in_period),
-            )
-            .exclude(
-                Q(task__measure=Task.Measure.ACTIVITIES, done_count__gte=F("task__target_count"))
-                | Q(
-                    task__measure=Task.Measure.PARTICIPANTS,
-                    done_people__gte=F("task__target_count"),
-                )
-            )
+            qs.filter(achieved__lt=F("task__target_count"))
             .values_list(
                 "pk",
                 "due_date",

@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import connection
 
 from activities.models import ActivityRecord
+from campaigns.progress import records_changed
 from notifications import channels, sweep
 from notifications.models import Notification, Reminder, ReminderPolicy, SweepRun
 from tests.factories import TODAY, RecordFactory, UserFactory, give_role
@@ -76,11 +77,13 @@ def test_nothing_for_work_already_done(world, sweep_at):
     period = period_due(world.campaign_a, world.unit_a1, TODAY, target=1)
     record = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, date=TODAY)
     record.tasks.add(period.task)
+    records_changed([record.pk])
     sweep_at(TODAY)
     assert sent() == []
     # a record that is not approved does not count
     record.status = ActivityRecord.Status.SUBMITTED
     record.save()
+    records_changed([record.pk])
     sweep_at(TODAY + dt.timedelta(days=3))
     assert sent() == [("liaison_a1", 3)]
 
@@ -90,6 +93,7 @@ def test_work_done_after_planning_goes_quiet(world, sweep_at):
     sweep_at(TODAY, 6, 0)  # planned, not yet sent
     record = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, date=TODAY)
     record.tasks.add(period.task)
+    records_changed([record.pk])
     run = sweep_at(TODAY, 9, 0)
     assert run.cancelled == 1 and sent() == []
     assert Reminder.objects.get(kind="task_period").status == Reminder.Status.CANCELLED
