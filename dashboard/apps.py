@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("验收看板")
+
+    def ready(self) -> None:
+        from dashboard import panels  # noqa: F401  (registers the home panels)

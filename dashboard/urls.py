@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dashboard import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("township/", views.township, name="township"),
+    path("township/<int:pk>/", views.township, name="township_detail"),
+    path("district/", views.district, name="district"),
+    path("district/<int:pk>/", views.district, name="district_detail"),
+]

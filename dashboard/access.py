@@ -1,0 +1,80 @@
+"""Who may open which dashboard.
+
+* the township dashboard: office staff and leaders of that township, and the reviewers and
+  leaders of its district;
+* the district dashboard: the district's reviewers and leaders.
+
+Liaisons get no dashboard (they see their unit's own page). Anybody else gets 404, as the
+access layer does for outsiders.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from organisations.access import Scope, scope_for
+from organisations.models import Organisation
+
+
+def district_ids_of(scope: Scope) -> frozenset[int]:
+    return scope.reviewer_districts | scope.leader_districts
+
+
+def reads_township_dashboard(scope: Scope, township: Organisation) -> bool:
+    if scope.is_superuser:
+        return True
+    if township.pk in scope.readable_townships:
+        return True
+    return township.district_id in district_ids_of(scope)
+
+
+def get_township_for(user, pk=None, *, today=None) -> tuple[Organisation, Campaign | None]:
+    """The township whose dashboard the user asked for (their own when pk is None), with its
+    current campaign (this year's, else the latest): one query when it has a campaign."""
+    scope = scope_for(user)
+    if pk is None:
+        own = sorted(scope.readable_townships)
+        if not own:
+            raise Http404
+        pk = own[0]
+    try:
+        campaigns = list(
+            Campaign.objects.filter(township_id=pk).select_related("township").order_by("-year")[:5]
+        )
+        if campaigns:
+            township = campaigns[0].township
+        else:
+            township = Organisation.objects.townships().get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not reads_township_dashboard(scope, township):
+        raise Http404
+    return township, pick_campaign(campaigns, today or timezone.localdate())
+
+
+def pick_campaign(campaigns: list[Campaign], today) -> Campaign | None:
+    """This year's campaign, else the latest (campaigns ordered by year, newest first)."""
+    for campaign in campaigns:
+        if campaign.year == today.year:
+            return campaign
+    return campaigns[0] if campaigns else None
+
+
+def get_district_for(user, pk=None) -> Organisation:
+    """The district whose dashboard the user asked for (or their own when pk is None)."""
+    scope = scope_for(user)
+    districts = Organisation.objects.filter(level=Organisation.Level.DISTRICT)
+    if pk is None:
+        own = sorted(district_ids_of(scope))
+        if not own:
+            raise Http404
+        pk = own[0]
+    try:
+        district = districts.get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not (scope.is_superuser or district.pk in district_ids_of(scope)):
+        raise Http404
+    return district

@@ -1,0 +1,47 @@
+"""`{% drill number "app:list" key=value … %}`: a number linked to the filtered list behind it.
+
+When the list's URL does not exist (its app is not installed), the number is shown plain.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def drill_url(url_name: str, **params) -> str:
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return ""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{url}?{query}" if query else url
+
+
+@register.simple_tag
+def drill(value, url_name: str, **params) -> str:
+    url = drill_url(url_name, **params)
+    if not url:
+        return format_html("{}", value)
+    return format_html('<a href="{}" class="qf-drill">{}</a>', url, value)
+
+
+@register.simple_tag
+def drill_href(url_name: str, **params) -> str:
+    return drill_url(url_name, **params)
+
+
+@register.filter
+def month_param(value) -> str:
+    """A month as the ledger's filter expects it: 2026-05."""
+    return value.strftime("%Y-%m") if value else ""
+
+
+@register.filter
+def domain_cells(row, domains) -> list:
+    return row.domain_cells(domains)

@@ -1,0 +1,51 @@
+"""The acceptance dashboard: one township, or a district's townships side by side (read-only)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from dashboard import charts
+from dashboard.access import district_ids_of, get_district_for, get_township_for
+from dashboard.figures import district_figures, township_figures
+from organisations.access import scope_for
+
+
+@require_safe
+@login_required
+def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None and "township" in request.GET:
+        pk = request.GET["township"]
+    if pk is None:
+        scope = scope_for(request.user)
+        if not scope.readable_townships and district_ids_of(scope):
+            return redirect("dashboard:district")
+    today = timezone.localdate()
+    place, campaign = get_township_for(request.user, pk, today=today)
+    figures = township_figures(place, today, campaign=campaign)
+    return render(
+        request,
+        "dashboard/township.html",
+        {
+            "figures": figures,
+            "charts": charts.township_charts(figures),
+            "can_see_district": place.district_id in district_ids_of(scope_for(request.user)),
+        },
+    )
+
+
+@require_safe
+@login_required
+def district(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None and "district" in request.GET:
+        pk = request.GET["district"]
+    place = get_district_for(request.user, pk)
+    figures = district_figures(place, timezone.localdate())
+    return render(
+        request,
+        "dashboard/district.html",
+        {"figures": figures, "charts": charts.district_charts(figures)},
+    )

@@ -1,0 +1,100 @@
+"""The township figures equal what the rows say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.figures import district_figures, month_starts, months_reports_due, township_figures
+from tests.factories import TownshipFactory
+
+
+def by_code(figures):
+    return {d.domain.code: d for d in figures.domains}
+
+
+def test_phase_and_days_left(known, world, today):
+    figures = township_figures(world.township_a, today)
+    assert figures.campaign == world.campaign_a
+    assert figures.phase.name == "实施创建阶段"
+    assert figures.days_left == 25
+    assert [m.title for m in figures.milestones] == ["申报验收"]
+
+
+def test_task_periods_per_domain(known, world, today):
+    figures = township_figures(world.township_a, today)
+    domains = by_code(figures)
+    assert list(domains) == ["villages", "schools", "families"]
+    v, s, f = domains["villages"].periods, domains["schools"].periods, domains["families"].periods
+    assert (v.done, v.open, v.overdue) == (1, 0, 1)
+    assert (s.done, s.open, s.overdue) == (0, 1, 0)
+    # participants 110 >= 100 done; percent 30/50 = 60% < 80% and past due: overdue
+    assert (f.done, f.open, f.overdue) == (1, 0, 1)
+    assert (figures.periods.done, figures.periods.open, figures.periods.overdue) == (2, 1, 2)
+    assert figures.periods.done_percent == 40
+
+
+def test_approved_records_and_participants(known, world, today):
+    figures = township_figures(world.township_a, today)
+    domains = by_code(figures)
+    assert (domains["villages"].records, domains["villages"].participants) == (3, 65)
+    assert (domains["families"].records, domains["families"].participants) == (3, 140)
+    assert (domains["schools"].records, domains["schools"].participants) == (0, 0)
+    assert (figures.records, figures.participants) == (6, 205)
+
+
+def test_units_ranked_by_what_they_owe(known, world, today):
+    figures = township_figures(world.township_a, today)
+    assert [m.strftime("%m") for m in figures.months_due] == ["03", "04", "05"]
+    ranking = [(u.unit, u.overdue_periods, u.missing_months, u.total) for u in figures.units]
+    assert ranking == [(world.unit_a1, 2, 1, 3), (world.unit_a2, 0, 3, 3)]
+    assert figures.owing_units == figures.units
+
+
+def test_trend_by_month_and_type(known, world, today):
+    figures = township_figures(world.township_a, today)
+    assert [m.month for m in figures.trend_months] == [3, 4, 5, 6]
+    assert [code for code, _ in figures.trend_types] == ["lecture", "film", "forum"]
+    rows = {r["month"].month: (r["cells"], r["total"]) for r in figures.trend_rows()}
+    assert rows[3] == ([("lecture", 0), ("film", 0), ("forum", 0)], 0)
+    assert rows[4] == ([("lecture", 1), ("film", 0), ("forum", 0)], 1)
+    assert rows[5] == ([("lecture", 0), ("film", 2), ("forum", 1)], 3)
+    assert rows[6] == ([("lecture", 2), ("film", 0), ("forum", 0)], 2)
+
+
+def test_township_without_campaign(world, today):
+    figures = township_figures(TownshipFactory(parent=world.district), today)
+    assert figures.campaign is None
+    assert figures.domains == []
+
+
+def test_district_side_by_side(known, world, today):
+    figures = district_figures(world.district, today)
+    rows = {r.township: r for r in figures.rows}
+    assert list(rows) == [world.township_a, world.township_b] or list(rows) == [
+        world.township_b,
+        world.township_a,
+    ]
+    a, b = rows[world.township_a], rows[world.township_b]
+    assert (a.periods.done, a.periods.open, a.periods.overdue) == (2, 1, 2)
+    assert a.records == 6 and b.records == 1
+    assert a.phase.name == "实施创建阶段" and a.days_left == 25
+    assert (b.periods.total, b.campaign) == (0, world.campaign_b)
+    assert figures.periods.overdue == 2
+
+
+def test_months():
+    assert month_starts(dt.date(2026, 11, 20), dt.date(2027, 2, 1)) == [
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 2, 1),
+    ]
+
+
+def test_month_report_due_only_after_the_report_day(world):
+    campaign = world.campaign_a  # report day 5
+    assert months_reports_due(campaign, dt.date(2026, 5, 5)) == [dt.date(2026, 3, 1)]
+    assert months_reports_due(campaign, dt.date(2026, 5, 6)) == [
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 1),
+    ]

@@ -1,0 +1,126 @@
+"""The township dashboard page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+URL = reverse("dashboard:township")
+# session, user, roles; township with its campaign, phases, milestones, domains, units with
+# their reported months, task periods, records by month/type/domain; the base template's
+# role list and unread notifications.
+QUERIES = 12
+
+
+def detail(township) -> str:
+    return reverse("dashboard:township_detail", args=[township.pk])
+
+
+def test_office_sees_own_township(known, world, login):
+    response = login(world.office_a).get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "甲镇验收看板" in body
+    assert "实施创建阶段" in body
+    assert "剩余 25 天" in body
+    assert "2026年7月20日" in body  # the next milestone, the Chinese way
+    assert 'id="qf-domain-table"' in body and 'id="qf-trend-table"' in body
+    assert response.context["figures"].township == world.township_a
+
+
+def test_leader_sees_own_township(known, world, login):
+    response = login(world.leader_a).get(URL)
+    assert response.status_code == 200
+    assert response.context["figures"].periods.overdue == 2
+
+
+def test_chart_data_passed_with_json_script(known, world, login):
+    body = login(world.office_a).get(URL).content.decode()
+    start = body.index('<script id="qf-dashboard-data" type="application/json">')
+    payload = body[start:].split(">", 1)[1].split("</script>", 1)[0]
+    charts = json.loads(payload)
+    assert charts["domains"]["categories"] == ["进农村", "进学校", "进家庭"]
+    assert charts["domains"]["series"][2]["data"] == [1, 0, 1]  # overdue
+    assert charts["trend"]["categories"][0] == "2026年3月"
+    assert "<script>" not in body  # no inline script (CSP)
+
+
+def test_units_ranked_on_page(known, world, login):
+    body = login(world.office_a).get(URL).content.decode()
+    table = body[body.index('id="qf-unit-table"') :]
+    assert table.index("甲一村") < table.index("甲二村")
+
+
+def test_district_reviewer_drills_into_township(known, world, login):
+    response = login(world.reviewer).get(detail(world.township_a))
+    assert response.status_code == 200
+    assert response.context["can_see_district"] is True
+    assert reverse("dashboard:district_detail", args=[world.district.pk]) in (
+        response.content.decode()
+    )
+
+
+def test_query_parameter_variant(known, world, login):
+    response = login(world.district_leader).get(URL, {"township": world.township_b.pk})
+    assert response.status_code == 200
+    assert response.context["figures"].township == world.township_b
+
+
+def test_district_user_without_township_goes_to_district(world, login):
+    response = login(world.reviewer).get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard:district")
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_reviewer", "office_b"])
+def test_outsiders_get_404(known, world, login, who):
+    assert login(getattr(world, who)).get(detail(world.township_a)).status_code == 404
+
+
+def test_outsider_without_township_gets_404(world, login):
+    assert login(world.outsider).get(URL).status_code == 404
+
+
+def test_liaisons_get_no_dashboard(known, world, login):
+    client = login(world.liaison_a1)
+    assert client.get(URL).status_code == 404
+    assert client.get(detail(world.township_a)).status_code == 404
+
+
+def test_liaison_of_another_unit_refused(known, world, login):
+    assert login(world.liaison_b1).get(detail(world.township_a)).status_code == 404
+
+
+def test_bad_township_parameter_is_404(world, login):
+    client = login(world.district_leader)
+    assert client.get(URL, {"township": "x"}).status_code == 404
+    assert client.get(detail(world.unit_a1)).status_code == 404  # a unit is no township
+
+
+def test_anonymous_redirected_to_login(world, client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+
+
+def test_read_only_page_refuses_post(known, world, login):
+    # The dashboard changes nothing: a POST is not allowed.
+    assert login(world.office_a).post(URL).status_code == 405
+
+
+def test_township_without_campaign(world, login):
+    world.campaign_a.phases.all().delete()
+    response = login(world.office_b).get(URL)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [4, 24])
+def test_fixed_number_of_queries(big_township, world, login, django_assert_num_queries, size):
+    big_township(size)
+    client = login(world.office_a)
+    with django_assert_num_queries(QUERIES):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert response.context["figures"].periods.total == size
