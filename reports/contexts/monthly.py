@@ -1,0 +1,73 @@
+"""The monthly report (廉政信息月报) of one month: what the units did, who did not report, and
+the units × months grid from `activities.ledger.monthly_report`."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+
+from activities.ledger import counted_records, monthly_report
+from activities.types import ActivityType
+from campaigns.models import Campaign
+from reports.contexts.common import header_for, today_or
+
+TYPE_LABELS = dict(ActivityType.choices)
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) -> dict:
+    today = today_or(today)
+    first, last = month_bounds(parameters["month"])
+    records = counted_records(campaign).filter(date__gte=first, date__lte=last)
+    activities = list(records.select_related("unit", "domain").order_by("date", "unit__name", "id"))
+    by_domain = list(
+        records.order_by("domain__order")
+        .values("domain__name", "domain__order")
+        .annotate(n=Count("id"), people=Coalesce(Sum("participants"), 0))
+    )
+    grid = monthly_report(campaign, until=min(last, campaign.end_date))
+    position = next((i for i, m in enumerate(grid.months) if m == first), None)
+    silent = (
+        [row.unit for row in grid.rows if row.counts[position] == 0]
+        if position is not None
+        else [row.unit for row in grid.rows]
+    )
+    units_total = len(grid.rows)
+    reporting = units_total - len(silent)
+    return {
+        "report_title": f"{campaign.township.name}{first.year}年{first.month}月廉政信息月报",
+        "header_text": header_for(campaign),
+        "campaign": campaign,
+        "township": campaign.township,
+        "today": today,
+        "month": first,
+        "month_end": last,
+        "activities": [
+            {
+                "date": r.date,
+                "unit": r.unit.name,
+                "domain": r.domain.name,
+                "type": TYPE_LABELS.get(r.type, r.type),
+                "title": r.title,
+                "participants": r.participants,
+            }
+            for r in activities
+        ],
+        "by_domain": by_domain,
+        "records": len(activities),
+        "participants": sum(r.participants for r in activities),
+        "units_total": units_total,
+        "units_reporting": reporting,
+        "completeness": round(100 * reporting / units_total) if units_total else 0,
+        "silent_units": silent,
+        "grid": grid,
+        "warnings": [],
+    }

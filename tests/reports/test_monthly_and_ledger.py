@@ -1,0 +1,70 @@
+import datetime as dt
+
+import time_machine
+
+from reports.contexts import ledger, monthly
+from reports.engine import render_pdf
+from tests.factories import TODAY, RecordFactory, UnitFactory, domain
+from tests.reports.conftest import pdf_text
+
+
+def squash(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+@time_machine.travel(TODAY)
+def test_monthly_context_counts_the_month_only(world, ledger_a, django_assert_num_queries):
+    RecordFactory(
+        campaign=world.campaign_a, unit=world.unit_a1, date=dt.date(2026, 5, 3), participants=11
+    )
+    with django_assert_num_queries(4):
+        ctx = monthly.build(world.campaign_a, {"month": "2026-06"})
+    assert ctx["records"] == 9  # the ledger_a records are all on 2026-06-01
+    assert ctx["participants"] == sum(r.participants for r in ledger_a)
+    assert ctx["units_reporting"] == 2 and ctx["units_total"] == 2
+    may = monthly.build(world.campaign_a, {"month": "2026-05"})
+    assert may["records"] == 1 and may["participants"] == 11
+    assert [u.name for u in may["silent_units"]] == ["甲二村"]
+    assert may["completeness"] == 50
+
+
+@time_machine.travel(TODAY)
+def test_monthly_query_count_fixed(world, django_assert_num_queries):
+    units = [UnitFactory(parent=world.township_a) for _ in range(8)]
+    for i in range(40):
+        RecordFactory(
+            campaign=world.campaign_a, unit=units[i % 8], date=dt.date(2026, 6, 1 + i % 20)
+        )
+    with django_assert_num_queries(4):
+        ctx = monthly.build(world.campaign_a, {"month": "2026-06"})
+    assert ctx["records"] == 40
+
+
+@time_machine.travel(TODAY)
+def test_monthly_pdf_equals_database(world, ledger_a, tmp_path, needs_poppler):
+    ctx = monthly.build(world.campaign_a, {"month": "2026-06"})
+    text = pdf_text(render_pdf("reports/monthly.html", ctx).pdf, tmp_path)
+    flat = text.replace(" ", "")
+    assert "甲镇2026年6月廉政信息月报" in flat
+    people = sum(r.participants for r in ledger_a)
+    assert f"全镇共开展廉政文化活动9次，参加{people}人次" in flat
+    assert "本月各单位均已报送" in flat
+    for r in ledger_a:
+        assert r.title in text
+
+
+@time_machine.travel(TODAY)
+def test_ledger_context_and_pdf(
+    world, ledger_a, tmp_path, django_assert_num_queries, needs_poppler
+):
+    for _i in range(20):
+        RecordFactory(campaign=world.campaign_a, unit=world.unit_a2, domain=domain("families"))
+    with django_assert_num_queries(7):
+        ctx = ledger.build(world.campaign_a, {})
+    assert [d["records"] for d in ctx["domains"]] == [3, 6, 20]
+    assert ctx["summary"].records == 29
+    text = pdf_text(render_pdf("reports/ledger.html", ctx).pdf, tmp_path)
+    lines = squash(text)
+    assert f"合计 29 {ctx['summary'].participants}" in lines
+    assert "进学校 3 303" in lines
+    assert text.count("廉政党课第") >= 26  # every record title is listed

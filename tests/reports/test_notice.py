@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from assessments.models import Notice, NoticeEntry
+from reports.contexts import notice as notice_ctx
+from reports.engine import render_pdf
+from tests.factories import TODAY
+from tests.reports.conftest import pdf_text
+
+
+@pytest.fixture
+def notice_a(world):
+    notice = Notice.objects.create(
+        campaign=world.campaign_a,
+        title="关于廉政文化示范区域创建工作进展情况的通报",
+        doc_number="甲纪办〔2026〕7号",
+        intro="为推动创建工作落实，现将进展情况通报如下。\n请被通报单位限期整改。<script>alert(1)</script>",
+        as_of=dt.date(2026, 6, 10),
+        status="published",
+    )
+    NoticeEntry.objects.create(
+        notice=notice, unit=world.unit_a1, category="overdue_tasks", count=3, detail="逾期任务3项"
+    )
+    NoticeEntry.objects.create(notice=notice, unit=world.unit_a2, category="overdue_tasks", count=1)
+    NoticeEntry.objects.create(
+        notice=notice,
+        unit=world.unit_a2,
+        category="missing_reports",
+        count=2,
+        detail="5月、6月月报未报",
+    )
+    NoticeEntry.objects.create(
+        notice=notice,
+        unit=world.unit_a1,
+        category="other",
+        count=9,
+        detail="不列入",
+        included=False,
+    )
+    return notice
+
+
+@time_machine.travel(TODAY)
+def test_notice_context_groups_included_entries(world, notice_a, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        ctx = notice_ctx.build(world.campaign_a, {"notice": notice_a.pk})
+    assert [(g["number"], g["label"], g["units"]) for g in ctx["groups"]] == [
+        ("一", "月报未报", 1),
+        ("二", "任务逾期", 2),
+    ]
+    assert ctx["issuer"] == "甲镇廉政文化示范区域创建办公室"
+
+
+def test_notice_missing_is_a_clear_error(world):
+    with pytest.raises(ValidationError) as exc:
+        notice_ctx.build(world.campaign_a, {})
+    assert "还没有通报" in str(exc.value)
+
+
+@time_machine.travel(TODAY)
+def test_notice_pdf_layout_and_text(world, notice_a, tmp_path, needs_poppler):
+    import io
+
+    from pypdf import PdfReader
+
+    rendered = render_pdf("reports/notice.html", notice_ctx.build(world.campaign_a, {}))
+    text = pdf_text(rendered.pdf, tmp_path)
+    flat = text.replace(" ", "")
+    joined = flat.replace("\n", "")
+    assert "甲纪办〔2026〕7号" in flat
+    assert "关于廉政文化示范区域创建工作进展情况的通报" in joined
+    assert "甲镇廉政文化示范区域创建办公室\n" in flat  # the red organ mark on one line
+    assert "1.甲一村：逾期任务3项" in flat
+    assert "2.甲二村：共1项" in flat
+    assert "不列入" not in flat
+    assert "<script>alert(1)</script>" in flat  # shown as text
+    assert "—1—" in flat
+    page = PdfReader(io.BytesIO(rendered.pdf)).pages[0]
+    assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
