@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("创建活动与任务")
+
+    def ready(self) -> None:
+        from campaigns import panels  # noqa: F401  (registers the home panels)
+        from campaigns.access import get_campaign_for, get_task_for
+        from campaigns.models import Campaign, Task
+        from organisations.history import register_history
+
+        register_history(Campaign, get_campaign_for, lambda c: c.township_id)
+        register_history(Task, get_task_for, lambda t: t.campaign.township_id)

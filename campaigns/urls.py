@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from campaigns import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="campaign_list"),
+    path("new/", views.campaign_create, name="campaign_create"),
+    path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/phases/", views.campaign_phases, name="campaign_phases"),
+    path("<int:pk>/copy/", views.campaign_copy, name="campaign_copy"),
+    path("<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("<int:pk>/<slug:section>/", views.campaign_section, name="campaign_section"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/delete/", views.task_delete, name="task_delete"),
+]

@@ -1,0 +1,365 @@
+"""Campaign plan and task pages: access → form → service → redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities.models import ActivityRecord
+from activities.types import ActivityType
+from campaigns import progress, services
+from campaigns.access import (
+    campaigns_for,
+    can_manage,
+    current_campaigns,
+    get_campaign_for,
+    get_task_for,
+)
+from campaigns.forms import (
+    SECTIONS,
+    CampaignForm,
+    CopyForm,
+    MilestoneFormSetFactory,
+    PhaseFormSetFactory,
+    TaskForm,
+)
+from campaigns.models import CampaignDomain, Phase, Task, TaskPeriod
+from organisations.access import scope_for
+from organisations.models import Organisation
+
+PAGE_SIZE = 50
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    campaigns = list(campaigns_for(request.user))
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": campaigns, "can_create": scope.is_office or scope.is_superuser},
+    )
+
+
+def _office_townships(user):
+    scope = scope_for(user)
+    townships = Organisation.objects.townships()
+    return townships if scope.is_superuser else townships.filter(pk__in=scope.office_townships)
+
+
+def _save_campaign_form(request, form, campaign=None):
+    domains = list(form.cleaned_data["domains"])
+    if form.cleaned_data.get("new_domain"):
+        domains.append(services.add_domain(form.cleaned_data["new_domain"]))
+    try:
+        return services.save_campaign(form.save(commit=False), domains, by=request.user)
+    except ValidationError as err:
+        for field, errors in err.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    townships = _office_townships(request.user)
+    if not townships.exists():
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, townships=townships)
+    if request.method == "POST" and form.is_valid():
+        campaign = _save_campaign_form(request, form)
+        if campaign:
+            messages.success(request, _("创建活动已建立，请继续设置实施阶段和工作任务。"))
+            return redirect("campaigns:campaign_detail", campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, write=True)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        if _save_campaign_form(request, form, campaign):
+            messages.success(request, _("已保存。"))
+            return redirect("campaigns:campaign_detail", campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The overview: current phase and days left, tasks per domain done / total."""
+    campaign = get_campaign_for(request.user, pk)
+    today = timezone.localdate()
+    phases = list(campaign.phases.all())
+    current = next((p for p in phases if p.start_date <= today <= p.end_date), None)
+    counts = progress.domain_counts(campaign, today)
+    context = {
+        "campaign": campaign,
+        "today": today,
+        "phases": phases,
+        "current_phase": current,
+        "phase_days_left": (current.end_date - today).days if current else None,
+        "campaign_days_left": (campaign.end_date - today).days,
+        "milestones": list(campaign.milestones.all()),
+        "counts": counts,
+        "totals": {
+            "total": sum(c.total for c in counts),
+            "done": sum(c.done for c in counts),
+            "overdue": sum(c.overdue for c in counts),
+        },
+        "documents": list(campaign.documents.all()),
+        "leadership": list(campaign.leadership.all()),
+        "creating_units": list(
+            campaign.creating_units.select_related("unit", "domain").order_by("domain__order")
+        ),
+        "can_manage": can_manage(request.user, campaign),
+        "copy_form": CopyForm(initial={"year": campaign.year + 1}),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@login_required
+def campaign_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """Edit one list of the plan: documents, leadership, responsibility, creating units."""
+    if section not in SECTIONS:
+        raise Http404
+    campaign = get_campaign_for(request.user, pk, write=True)
+    title, factory = SECTIONS[section]
+    formset = factory(request.POST or None, request.FILES or None, instance=campaign)
+    if request.method == "POST" and formset.is_valid():
+        services.save_section(formset)
+        messages.success(request, _("已保存。"))
+        return redirect("campaigns:campaign_detail", campaign.pk)
+    return render(
+        request,
+        "campaigns/campaign_section.html",
+        {"campaign": campaign, "title": title, "formsets": [formset], "multipart": True},
+    )
+
+
+@login_required
+def campaign_phases(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, write=True)
+    data = request.POST or None
+    phases = PhaseFormSetFactory(data, instance=campaign, prefix="phases")
+    milestones = MilestoneFormSetFactory(data, instance=campaign, prefix="milestones")
+    if request.method == "POST" and phases.is_valid() and milestones.is_valid():
+        services.save_phases(campaign, phases, milestones)
+        messages.success(request, _("已保存。"))
+        return redirect("campaigns:campaign_detail", campaign.pk)
+    return render(
+        request,
+        "campaigns/campaign_section.html",
+        {
+            "campaign": campaign,
+            "title": _("实施阶段与时间节点"),
+            "formsets": [phases, milestones],
+            "multipart": False,
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_campaign_for(request.user, pk, write=True)
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            new = services.copy_campaign(source, form.cleaned_data["year"], by=request.user)
+        except ValidationError as err:
+            messages.error(request, "；".join(err.messages))
+        else:
+            messages.success(request, _("已复制为新年度的创建活动，请核对日期。"))
+            return redirect("campaigns:campaign_detail", new.pk)
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("campaigns:campaign_detail", source.pk)
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+
+class TaskFilter:
+    """The task list's filters, shared by the page and the Excel export."""
+
+    def __init__(self, request: HttpRequest, today):
+        self.request = request
+        self.today = today
+        self.user = request.user
+        self.campaigns = current_campaigns(self.user)
+        self.all_campaigns = self.campaigns
+        get = request.GET
+        self.values = {k: get.get(k, "") for k in ("campaign", "domain", "unit", "status", "phase")}
+        self.values["overdue"] = get.get("overdue", "")
+        chosen = self.values["campaign"]
+        if chosen:
+            picked = [c for c in campaigns_for(self.user) if str(c.pk) == chosen]
+            self.campaigns = picked
+
+    def queryset(self):
+        tasks = Task.objects.visible_to(self.user).filter(
+            campaign__in=[c.pk for c in self.campaigns]
+        )
+        v = self.values
+        if v["domain"].isdigit():
+            tasks = tasks.filter(domain_id=int(v["domain"]))
+        if v["unit"].isdigit():
+            unit = int(v["unit"])
+            cohost = Task.co_units.through.objects.filter(
+                task_id=OuterRef("pk"), organisation_id=unit
+            )
+            tasks = tasks.filter(Q(lead_unit_id=unit) | Q(Exists(cohost)))
+        if v["phase"].isdigit():
+            phase = Phase.objects.filter(
+                pk=int(v["phase"]), campaign__in=[c.pk for c in self.campaigns]
+            ).first()
+            if phase:
+                tasks = tasks.filter(start_date__lte=phase.end_date, due_date__gte=phase.start_date)
+        if v["status"] in progress.Status.values:
+            tasks = progress.filter_tasks_by_status(tasks, v["status"], self.today)
+        if v["overdue"]:
+            tasks = progress.overdue_tasks(tasks, self.today)
+        return tasks
+
+    def ordered(self):
+        """Next due period first: the earliest open period's due date, then domain order."""
+        next_due = (
+            TaskPeriod.objects.filter(
+                task=OuterRef("pk"),
+                due_date__gte=self.today,
+                achieved__lt=OuterRef("target_count"),
+            )
+            .order_by("due_date")
+            .values("due_date")[:1]
+        )
+        return (
+            self.queryset()
+            .annotate(next_due=Subquery(next_due))
+            .order_by(F("next_due").asc(nulls_last=True), "domain__order", "pk")
+        )
+
+    def options(self) -> dict:
+        ids = [c.pk for c in self.campaigns]
+        scope = scope_for(self.user)
+        units = Organisation.objects.units().filter(
+            township_id__in={c.township_id for c in self.campaigns}
+        )
+        if not (scope.is_superuser or scope.readable_townships or scope.leader_districts):
+            units = units.filter(pk__in=scope.liaison_units)
+        domains = {}
+        for cd in CampaignDomain.objects.filter(campaign__in=ids).select_related("domain"):
+            domains.setdefault(cd.domain_id, cd.domain)
+        return {
+            "campaign_options": self.all_campaigns,
+            "domain_options": sorted(domains.values(), key=lambda d: (d.order, d.pk)),
+            "unit_options": list(units.order_by("name").only("pk", "name")),
+            "phase_options": list(
+                Phase.objects.filter(campaign__in=ids).order_by("campaign", "order")
+            ),
+            "status_options": progress.Status.choices,
+        }
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    filters = TaskFilter(request, today)
+    tasks = (
+        filters.ordered()
+        .select_related("domain", "lead_unit", "campaign")
+        .prefetch_related("periods", "co_units")
+    )
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    for task in page:
+        task.summary = progress.task_summary(task, today)
+    managed = [c for c in filters.campaigns if can_manage(request.user, c)]
+    context = {
+        "page": page,
+        "filters": filters.values,
+        "today": today,
+        "managed_campaigns": managed,
+        **filters.options(),
+    }
+    template = "campaigns/_partials/task_table.html" if request.htmx else "campaigns/task_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk)
+    today = timezone.localdate()
+    periods = list(progress.annotate_progress(task.periods.all(), today))
+    records = list(
+        task.records.filter(status=ActivityRecord.Status.APPROVED)
+        .select_related("unit")
+        .order_by("-date")[:20]
+    )
+    return render(
+        request,
+        "campaigns/task_detail.html",
+        {
+            "task": task,
+            "periods": periods,
+            "co_units": list(task.co_units.all()),
+            "records": records,
+            "today": today,
+            "can_manage": can_manage(request.user, task.campaign),
+            "type_labels": [
+                label for value, label in ActivityType.choices if value in task.activity_types
+            ],
+        },
+    )
+
+
+@login_required
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, write=True)
+    form = TaskForm(request.POST or None, campaign=campaign, instance=Task(campaign=campaign))
+    if request.method == "POST" and form.is_valid():
+        task = form.save(commit=False)
+        services.save_task(task, form.cleaned_data["co_units"])
+        messages.success(request, _("任务已添加。"))
+        return redirect("campaigns:task_detail", task.pk)
+    return render(
+        request, "campaigns/task_form.html", {"form": form, "campaign": campaign, "task": None}
+    )
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk, write=True)
+    form = TaskForm(request.POST or None, campaign=task.campaign, instance=task)
+    if request.method == "POST" and form.is_valid():
+        services.save_task(form.save(commit=False), form.cleaned_data["co_units"])
+        messages.success(request, _("已保存。"))
+        return redirect("campaigns:task_detail", task.pk)
+    return render(
+        request,
+        "campaigns/task_form.html",
+        {"form": form, "campaign": task.campaign, "task": task},
+    )
+
+
+@login_required
+@require_POST
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk, write=True)
+    try:
+        services.delete_task(task)
+    except ValidationError as err:
+        messages.error(request, "；".join(err.messages))
+        return redirect("campaigns:task_detail", task.pk)
+    messages.success(request, _("任务已删除。"))
+    return redirect(reverse("campaigns:task_list") + f"?campaign={task.campaign_id}")
