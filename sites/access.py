@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from organisations.access import Scope, get_object_for, scope_for
-from sites.models import Site, VisitRoute
+from sites.models import CreationPlan, Site, SitePhoto, VisitRoute
 
 
 def can_edit(scope: Scope, site: Site) -> bool:
@@ -62,3 +62,28 @@ def require_site_reader(user) -> Scope:
     ):
         raise PermissionDenied
     return scope
+
+
+def _child_for(user, model, pk, *, check=None):
+    """A row hanging off a site (plan, photo): visible when its site is."""
+    from django.http import Http404
+
+    try:
+        obj = (
+            model.objects.select_related("site")
+            .filter(site__in=Site.objects.visible_to(user))
+            .get(pk=pk)
+        )
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if check is not None and not check(scope_for(user), obj.site):
+        raise PermissionDenied
+    return obj
+
+
+def get_plan_for(user, pk, *, manage: bool = False) -> CreationPlan:
+    return _child_for(user, CreationPlan, pk, check=can_manage if manage else None)
+
+
+def get_photo_for(user, pk) -> SitePhoto:
+    return _child_for(user, SitePhoto, pk)

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sites import views
 
 app_name = "sites"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.site_list, name="site_list"),
+    path("registry/", views.site_registry, name="site_registry"),
+    path("new/", views.site_create, name="site_create"),
+    path("<int:pk>/", views.site_detail, name="site_detail"),
+    path("<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("<int:pk>/plan/", views.plan_upload, name="plan_upload"),
+    path("<int:pk>/step/", views.site_step, name="site_step"),
+    path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
+    path("<int:pk>/visitors/", views.visitors, name="visitors"),
+    path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
+    path("plans/<int:pk>/file/", views.plan_file, name="plan_file"),
+    path("photos/<int:pk>/", views.photo_file, name="photo_file"),
+    path("routes/", views.route_list, name="route_list"),
+    path("routes/new/", views.route_create, name="route_create"),
+    path("routes/<int:pk>/", views.route_detail, name="route_detail"),
+    path("routes/<int:pk>/edit/", views.route_edit, name="route_edit"),
+]
