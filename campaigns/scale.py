@@ -1,16 +1,35 @@
-"""Scale data: one campaign per township with the three phases and all eight domains."""
+"""Scale data: one campaign per township with the three phases and all eight domains.
+
+All `ctx.tasks` tasks go into the first township's campaign (the benchmark's big campaign:
+5,000 monthly tasks × 12 periods = 60,000 periods by default), spread over that township's
+units and the eight domains, half of them with a co-host unit. Progress stays zero until the
+ledger's part links records and calls `campaigns.progress.recompute_campaign`.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import random
 
-from campaigns.models import Campaign, CampaignDomain, Milestone, Phase
+from activities.types import ActivityType
+from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, Task, TaskPeriod
+from campaigns.periods import period_windows
 from organisations.models import Domain
+
+MONTHS = 12
+
+
+def _months_later_end(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def generate(ctx) -> None:
+    rng = random.Random(ctx.seed + 3)
     start = ctx.today - dt.timedelta(days=300)
-    end = ctx.today + dt.timedelta(days=30)
+    end = max(ctx.today + dt.timedelta(days=30), _months_later_end(start, MONTHS - 1))
     domains = list(Domain.objects.filter(is_default=True))
     campaigns = Campaign.objects.bulk_create(
         [
@@ -59,3 +78,58 @@ def generate(ctx) -> None:
     Phase.objects.bulk_create(phases)
     Milestone.objects.bulk_create(milestones)
     CampaignDomain.objects.bulk_create(cds)
+    if campaigns and ctx.tasks:
+        _tasks(ctx, rng, campaigns[0], domains, start)
+
+
+def _tasks(ctx, rng, campaign, domains, start) -> None:
+    units = [u for u in ctx.unit_ids if ctx.unit_township[u] == campaign.township_id]
+    due = _months_later_end(start, MONTHS - 1)
+    measures = [Task.Measure.ACTIVITIES] * 6 + [Task.Measure.PARTICIPANTS] * 3
+    types = [t.value for t in ActivityType]
+    tasks = []
+    for i in range(ctx.tasks):
+        measure = rng.choice(measures + [Task.Measure.PERCENT])
+        tasks.append(
+            Task(
+                campaign=campaign,
+                domain=domains[i % len(domains)],
+                title=f"规模任务{i + 1}",
+                lead_unit_id=units[i % len(units)],
+                measure=measure,
+                target_count=100 if measure != Task.Measure.ACTIVITIES else rng.randint(1, 3),
+                target_unit="次" if measure == Task.Measure.ACTIVITIES else "人次",
+                target_base=rng.randint(50, 300) if measure == Task.Measure.PERCENT else None,
+                recurrence=Task.Recurrence.MONTHLY,
+                start_date=start,
+                due_date=due,
+                activity_types=rng.sample(types, 2) if i % 3 == 0 else [],
+            )
+        )
+    Task.objects.bulk_create(tasks, batch_size=2000)
+    windows = period_windows(Task.Recurrence.MONTHLY, start, due)
+    periods, co = [], []
+    through = Task.co_units.through
+    for i, task in enumerate(tasks):
+        for index, w in enumerate(windows, start=1):
+            periods.append(
+                TaskPeriod(
+                    task=task,
+                    index=index,
+                    label=w.label,
+                    start_date=w.start_date,
+                    due_date=w.due_date,
+                )
+            )
+        if i % 2 and len(units) > 1:
+            co.append(through(task_id=task.pk, organisation_id=units[(i + 1) % len(units)]))
+        if len(periods) >= 20000:
+            TaskPeriod.objects.bulk_create(periods, batch_size=5000)
+            periods = []
+    TaskPeriod.objects.bulk_create(periods, batch_size=5000)
+    through.objects.bulk_create(co, batch_size=5000)
+    CampaignDomain.objects.filter(campaign=campaign).update(lead_unit_id=units[0])
+    ctx.extra["big_campaign_id"] = campaign.pk
+    ctx.write(
+        f"    {len(tasks)} tasks, {len(tasks) * len(windows)} periods in campaign {campaign.pk}"
+    )
