@@ -11,9 +11,9 @@ the number of records:
   (2 queries).
 * `unit_ledger(campaign, unit)` → `Summary` of one unit (2 queries).
 * `domain_ledger(campaign, domain)` → `Summary` of one domain plus its `by_unit` rows
-  (3 queries).
+  (4 queries).
 * `township_ledger(campaign)` → `Summary` of the whole campaign with `by_domain` and
-  `by_unit` rows (4 queries).
+  `by_unit` rows (6 queries).
 * `totals_by_unit(campaign)` → {unit id: Totals} and `totals_by_domain(campaign)` →
   {domain id: Totals} (1 query each).
 * `monthly_report(campaign, until=None)` → `MonthlyReport`, the 廉政信息月报: each unit's

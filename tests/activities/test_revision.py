@@ -75,7 +75,9 @@ def test_starting_twice_returns_the_same_revision(world, approved):
     assert services.start_revision(approved, world.liaison_a1) == first
 
 
-def test_revision_copies_evidence_and_discarding_keeps_the_original(world, login, approved, media):
+def test_revision_copies_evidence_and_discarding_keeps_the_original(
+    world, login, approved, media, django_capture_on_commit_callbacks
+):
     client = login(world.liaison_a1)
     draft = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, status=S.DRAFT)
     from activities import evidence as ev
@@ -91,7 +93,8 @@ def test_revision_copies_evidence_and_discarding_keeps_the_original(world, login
     revision = services.start_revision(draft, world.liaison_a1)
     assert revision.evidence.count() == 1
     assert Evidence.objects.filter(record__in=[draft, revision]).count() == 2  # one file
-    response = client.post(reverse("activities:record_delete", args=[revision.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("activities:record_delete", args=[revision.pk]))
     assert response.url == reverse("activities:record_detail", args=[draft.pk])
     assert ActivityRecord.objects.filter(pk=draft.pk, status=S.APPROVED).exists()
     assert draft.evidence.count() == 1
