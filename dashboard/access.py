@@ -10,6 +10,8 @@ access layer does for outsiders.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,28 +32,51 @@ def reads_township_dashboard(scope: Scope, township: Organisation) -> bool:
     return township.district_id in district_ids_of(scope)
 
 
-def get_township_for(user, pk=None, *, today=None) -> tuple[Organisation, Campaign | None]:
+@dataclass
+class TownshipView:
+    township: Organisation
+    campaign: Campaign | None
+    campaign_domains: list  # the campaign's CampaignDomain rows with task periods counted
+
+
+def get_township_for(user, pk=None, *, today=None) -> TownshipView:
     """The township whose dashboard the user asked for (their own when pk is None), with its
-    current campaign (this year's, else the latest): one query when it has a campaign."""
+    current campaign (this year's, else the latest) and that campaign's domains.
+
+    One query when the township has a campaign with domains: the campaign domains are read
+    with their campaign and township (see dashboard.figures.township_campaign_domains).
+    """
+    from dashboard.figures import township_campaign_domains
+
     scope = scope_for(user)
+    today = today or timezone.localdate()
     if pk is None:
         own = sorted(scope.readable_townships)
         if not own:
             raise Http404
         pk = own[0]
     try:
+        pk = int(pk)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    rows = township_campaign_domains(pk, today)
+    if rows:
+        campaigns = list({row.campaign_id: row.campaign for row in rows}.values())
+        township = campaigns[0].township
+    else:
         campaigns = list(
             Campaign.objects.filter(township_id=pk).select_related("township").order_by("-year")[:5]
         )
-        if campaigns:
-            township = campaigns[0].township
-        else:
-            township = Organisation.objects.townships().get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        township = campaigns[0].township if campaigns else None
+        if township is None:
+            township = Organisation.objects.townships().filter(pk=pk).first()
+    if township is None or township.level != Organisation.Level.TOWNSHIP:
+        raise Http404
     if not reads_township_dashboard(scope, township):
         raise Http404
-    return township, pick_campaign(campaigns, today or timezone.localdate())
+    campaign = pick_campaign(campaigns, today)
+    domains = [row for row in rows if campaign and row.campaign_id == campaign.pk]
+    return TownshipView(township, campaign, domains)
 
 
 def pick_campaign(campaigns: list[Campaign], today) -> Campaign | None:

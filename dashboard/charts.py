@@ -38,6 +38,17 @@ def township_charts(figures: TownshipFigures) -> dict:
             ],
             "dual_axis": True,
         },
+        "sites": {
+            "kind": "bar",
+            "categories": [r.site.name for r in figures.sites],
+            "series": [
+                {"name": _("预计得分"), "data": [float(r.projected_score) for r in figures.sites]},
+            ],
+            "pass_line": float(figures.sites[0].pass_line)
+            if figures.sites and figures.sites[0].pass_line is not None
+            else None,
+            "pass_label": _("合格线"),
+        },
         "trend": {
             "kind": "stacked_bar",
             "categories": [month_label(m) for m in figures.trend_months],

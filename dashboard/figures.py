@@ -12,13 +12,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns import progress
-from campaigns.models import Campaign, CampaignDomain, Phase, TaskPeriod
+from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, TaskPeriod
 from organisations.models import Domain, Organisation
 
 DONE, OPEN, OVERDUE = "done", "open", "overdue"
@@ -101,7 +111,49 @@ def as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+# --- counting in subqueries ----------------------------------------------------------------------
+
+
+def count_of(queryset, expression=None, *, distinct: bool = False):
+    """A correlated COUNT subquery (0 when nothing matches), to annotate onto outer rows."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    counted = queryset.order_by().annotate(
+        n=Func(expression or F("pk"), template=template, output_field=IntegerField())
+    )
+    return Coalesce(Subquery(counted.values("n")[:1]), 0, output_field=IntegerField())
+
+
+def undone_periods():
+    return TaskPeriod.objects.filter(achieved__lt=F("task__target_count"))
+
+
 # --- the township dashboard ----------------------------------------------------------------------
+
+
+def township_campaign_domains(township_id: int, today: dt.date, campaign_id=None):
+    """The domains of the township's campaigns (all years, or one campaign), each with its
+    campaign and township and its task periods counted: one query.
+
+    Task progress is the stored `TaskPeriod.achieved` that campaigns.progress keeps equal to the
+    approved records; done / overdue follow campaigns.progress.period_status.
+    """
+    periods = TaskPeriod.objects.filter(
+        task__campaign=OuterRef("campaign_id"), task__domain=OuterRef("domain_id")
+    )
+    rows = CampaignDomain.objects.filter(campaign__township_id=township_id)
+    if campaign_id is not None:
+        rows = rows.filter(campaign_id=campaign_id)
+    return list(
+        rows.select_related("campaign__township", "domain")
+        .annotate(
+            periods_total=count_of(periods),
+            periods_done=count_of(periods.filter(achieved__gte=F("task__target_count"))),
+            periods_overdue=count_of(
+                periods.filter(achieved__lt=F("task__target_count"), due_date__lt=today)
+            ),
+        )
+        .order_by("-campaign__year", "order", "domain__order", "pk")
+    )
 
 
 @dataclass
@@ -122,12 +174,8 @@ class UnitOwes:
 
     @property
     def total(self) -> int:
-        return (
-            self.overdue_periods
-            + self.missing_months
-            + self.open_rectifications
-            + self.overdue_rectifications
-        )
+        # an overdue rectification is also open: it counts once, as overdue
+        return self.overdue_periods + self.missing_months + self.open_rectifications
 
 
 @dataclass
@@ -138,22 +186,34 @@ class TownshipFigures:
     phases: list[Phase] = field(default_factory=list)
     phase: Phase | None = None
     days_left: int | None = None
-    milestones: list = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
     domains: list[DomainFigures] = field(default_factory=list)
     periods: StatusCounts = field(default_factory=StatusCounts)
     records: int = 0
     participants: int = 0
+    sites: list = field(default_factory=list)  # assessments.readiness.SiteReadiness
     units: list[UnitOwes] = field(default_factory=list)
     months_due: list[dt.date] = field(default_factory=list)
     trend_months: list[dt.date] = field(default_factory=list)
     trend_types: list[tuple[str, str]] = field(default_factory=list)
     # trend[month][type] = (records, participants)
     trend: dict = field(default_factory=dict)
-    rectifications_known: bool = False
 
     @property
     def owing_units(self) -> list[UnitOwes]:
         return [u for u in self.units if u.total]
+
+    @property
+    def sites_ready(self) -> int:
+        return sum(1 for s in self.sites if s.status == "ready")
+
+    @property
+    def open_rectifications(self) -> int:
+        return sum(u.open_rectifications for u in self.units)
+
+    @property
+    def overdue_rectifications(self) -> int:
+        return sum(u.overdue_rectifications for u in self.units)
 
     def trend_rows(self) -> list[dict]:
         rows = []
@@ -164,15 +224,6 @@ class TownshipFigures:
         return rows
 
 
-def campaign_for(township: Organisation, today: dt.date) -> Campaign | None:
-    """The township's campaign for this year, else its latest one."""
-    from dashboard.access import pick_campaign
-
-    return pick_campaign(
-        list(Campaign.objects.filter(township=township).order_by("-year")[:5]), today
-    )
-
-
 def phase_for(phases: list[Phase], today: dt.date) -> Phase | None:
     for phase in phases:
         if phase.start_date <= today <= phase.end_date:
@@ -180,73 +231,129 @@ def phase_for(phases: list[Phase], today: dt.date) -> Phase | None:
     return None
 
 
+def outline(campaign: Campaign, today: dt.date) -> tuple[list[Phase], list[Milestone]]:
+    """The campaign's phases and its milestones still to come, read in one UNION query.
+
+    Both are a handful of rows; one query instead of two keeps the page within its budget.
+    """
+    text, number = CharField(), IntegerField()
+    phases = (
+        Phase.objects.filter(campaign=campaign)
+        .annotate(row=Value("phase", output_field=text))
+        .values_list("row", "pk", "name", "start_date", "end_date", "order", "pk")
+        .order_by()
+    )
+    milestones = (
+        Milestone.objects.filter(campaign=campaign, due_date__gte=today)
+        .annotate(row=Value("milestone", output_field=text), rank=Value(0, output_field=number))
+        .values_list("row", "pk", "title", "due_date", "due_date", "rank", "phase_id")
+        .order_by()
+    )
+    found_phases, found_milestones = [], []
+    for row, pk, name, start, end, order, phase_id in phases.union(milestones, all=True):
+        start, end = as_date(start), as_date(end)
+        if row == "phase":
+            found_phases.append(
+                Phase(
+                    pk=pk, campaign=campaign, name=name, start_date=start, end_date=end, order=order
+                )
+            )
+        else:
+            found_milestones.append((pk, name, start, phase_id))
+    found_phases.sort(key=lambda p: p.order)
+    by_id = {p.pk: p for p in found_phases}
+    found_milestones.sort(key=lambda m: (m[2], m[0]))
+    return found_phases, [
+        Milestone(pk=pk, campaign=campaign, title=title, due_date=due, phase=by_id.get(phase_id))
+        for pk, title, due, phase_id in found_milestones[:UPCOMING_MILESTONES]
+    ]
+
+
+def units_owing(township, campaign, months_due: list[dt.date], today: dt.date):
+    """The township's units, each with what it owes, counted in subqueries: one query."""
+    from assessments.models import Rectification
+
+    mine = Rectification.objects.filter(campaign=campaign, unit=OuterRef("pk"))
+    units = (
+        Organisation.objects.units()
+        .filter(township=township, is_active=True)
+        .annotate(
+            overdue_periods=count_of(
+                undone_periods().filter(
+                    task__campaign=campaign, task__lead_unit=OuterRef("pk"), due_date__lt=today
+                )
+            ),
+            open_rectifications=count_of(mine.open()),
+            overdue_rectifications=count_of(mine.overdue(today)),
+        )
+    )
+    if months_due:
+        after = (months_due[-1] + dt.timedelta(days=32)).replace(day=1)
+        units = units.annotate(
+            reported=count_of(
+                ActivityRecord.objects.counted().filter(
+                    campaign=campaign,
+                    unit=OuterRef("pk"),
+                    date__gte=months_due[0],
+                    date__lt=after,
+                ),
+                TruncMonth("date"),
+                distinct=True,
+            )
+        )
+    return [
+        UnitOwes(
+            unit=unit,
+            overdue_periods=unit.overdue_periods,
+            missing_months=len(months_due) - getattr(unit, "reported", 0),
+            open_rectifications=unit.open_rectifications,
+            overdue_rectifications=unit.overdue_rectifications,
+        )
+        for unit in units
+    ]
+
+
 NOT_GIVEN = object()
 
 
-def township_figures(township: Organisation, today: dt.date, campaign=NOT_GIVEN) -> TownshipFigures:
-    """The township's dashboard; pass `campaign` when it is already known (saves a query)."""
+def township_figures(
+    township: Organisation, today: dt.date, campaign=NOT_GIVEN, campaign_domains=None
+) -> TownshipFigures:
+    """The township's dashboard. `campaign` and `campaign_domains` (from
+    `township_campaign_domains`) may be passed when already read (dashboard.access does)."""
+    from assessments.readiness import site_readiness
+
     figures = TownshipFigures(township=township, today=today)
     if campaign is NOT_GIVEN:
         campaign = campaign_for(township, today)
     if campaign is None:
         return figures
     figures.campaign = campaign
-    figures.phases = list(campaign.phases.all())
+    figures.phases, figures.milestones = outline(campaign, today)
     figures.phase = phase_for(figures.phases, today)
     if figures.phase is not None:
         figures.days_left = (figures.phase.end_date - today).days
-    figures.milestones = list(
-        campaign.milestones.filter(due_date__gte=today).select_related("phase")[
-            :UPCOMING_MILESTONES
-        ]
-    )
 
-    domains = [
-        cd.domain
-        for cd in CampaignDomain.objects.filter(campaign=campaign).select_related("domain")
-    ]
-    if not domains:
-        domains = list(Domain.objects.filter(is_default=True))
-    by_domain = {d.pk: DomainFigures(domain=d) for d in domains}
-    # Months without a monthly report: as in the ledger's monthly report (activities.ledger),
-    # a unit has reported a month when it has an approved record dated in it. Only months
-    # whose report day has passed are owed. Counted in the same query as the units.
-    figures.months_due = months_reports_due(campaign, today)
-    units_qs = Organisation.objects.units().filter(township=township, is_active=True)
-    if figures.months_due:
-        first = figures.months_due[0]
-        after = (figures.months_due[-1] + dt.timedelta(days=32)).replace(day=1)
-        units_qs = units_qs.annotate(
-            reported=Count(
-                TruncMonth("records__date"),
-                distinct=True,
-                filter=Q(
-                    records__campaign=campaign,
-                    records__status=ActivityRecord.Status.APPROVED,
-                    records__date__gte=first,
-                    records__date__lt=after,
-                ),
+    # Task periods per domain: done / open / overdue.
+    if campaign_domains is None:
+        campaign_domains = township_campaign_domains(township.pk, today, campaign.pk)
+    by_domain = {}
+    for cd in campaign_domains:
+        counts = StatusCounts(
+            done=cd.periods_done,
+            overdue=cd.periods_overdue,
+            open=cd.periods_total - cd.periods_done - cd.periods_overdue,
+        )
+        by_domain[cd.domain_id] = DomainFigures(domain=cd.domain, periods=counts)
+        for status in (DONE, OPEN, OVERDUE):
+            setattr(
+                figures.periods, status, getattr(figures.periods, status) + getattr(counts, status)
             )
-        )
-    units = {}
-    for unit in units_qs:
-        units[unit.pk] = UnitOwes(
-            unit=unit, missing_months=len(figures.months_due) - getattr(unit, "reported", 0)
-        )
-
-    # Task periods: done / open / overdue per domain, overdue per lead unit.
-    for row in period_rows(TaskPeriod.objects.filter(task__campaign=campaign)):
-        status = period_status(row, today)
-        figures.periods.add(status)
-        domain_figures = by_domain.get(row["task__domain_id"])
-        if domain_figures is not None:
-            domain_figures.periods.add(status)
-        if status == OVERDUE and row["task__lead_unit_id"] in units:
-            units[row["task__lead_unit_id"]].overdue_periods += 1
 
     # Approved records by month, type and domain: feeds the domain bars and the trend.
     trend_rows = (
-        ActivityRecord.objects.filter(campaign=campaign, status=ActivityRecord.Status.APPROVED)
+        ActivityRecord.objects.counted()
+        .filter(campaign=campaign)
         .annotate(month=TruncMonth("date"))
         .values("month", "type", "domain_id")
         .annotate(n=Count("id"), people=Sum("participants"))
@@ -271,11 +378,32 @@ def township_figures(township: Organisation, today: dt.date, campaign=NOT_GIVEN)
     figures.trend_types = [(code, label) for code, label in ActivityType.choices if code in used]
     figures.domains = list(by_domain.values())
 
+    # Sites: readiness against the district's criteria set (assessments.readiness).
+    figures.sites = site_readiness(campaign, today=today)
+
+    # Units ranked by what they owe. Months without a monthly report: as in the ledger's
+    # monthly report (activities.ledger), a unit has reported a month when it has an approved
+    # record dated in it; only months whose report day has passed are owed.
+    figures.months_due = months_reports_due(campaign, today)
     figures.units = sorted(
-        units.values(),
-        key=lambda u: (-u.total, -u.overdue_periods, -u.missing_months, u.unit.name),
+        units_owing(township, campaign, figures.months_due, today),
+        key=lambda u: (-u.total, -u.overdue_rectifications, -u.overdue_periods, u.unit.name),
     )
     return figures
+
+
+def campaign_for(township: Organisation, today: dt.date) -> Campaign | None:
+    """The township's campaign for this year, else its latest one."""
+    from dashboard.access import pick_campaign
+
+    return pick_campaign(
+        list(
+            Campaign.objects.filter(township=township)
+            .select_related("township")
+            .order_by("-year")[:5]
+        ),
+        today,
+    )
 
 
 # --- the district dashboard ----------------------------------------------------------------------

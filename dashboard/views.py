@@ -24,15 +24,18 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if not scope.readable_townships and district_ids_of(scope):
             return redirect("dashboard:district")
     today = timezone.localdate()
-    place, campaign = get_township_for(request.user, pk, today=today)
-    figures = township_figures(place, today, campaign=campaign)
+    found = get_township_for(request.user, pk, today=today)
+    figures = township_figures(
+        found.township, today, campaign=found.campaign, campaign_domains=found.campaign_domains
+    )
     return render(
         request,
         "dashboard/township.html",
         {
             "figures": figures,
             "charts": charts.township_charts(figures),
-            "can_see_district": place.district_id in district_ids_of(scope_for(request.user)),
+            "can_see_district": found.township.district_id
+            in district_ids_of(scope_for(request.user)),
         },
     )
 

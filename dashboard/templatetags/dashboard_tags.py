@@ -45,3 +45,13 @@ def month_param(value) -> str:
 @register.filter
 def domain_cells(row, domains) -> list:
     return row.domain_cells(domains)
+
+
+@register.simple_tag
+def drill_object(value, url_name: str, pk) -> str:
+    """`value` linked to one object's page (`url_name` with its pk), plain if that page is missing."""
+    try:
+        url = reverse(url_name, args=[pk])
+    except NoReverseMatch:
+        return format_html("{}", value)
+    return format_html('<a href="{}">{}</a>', url, value)

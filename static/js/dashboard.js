@@ -23,7 +23,13 @@
           stack: stacked ? "total" : undefined,
           yAxisIndex: spec.dual_axis ? i : 0,
           data: s.data,
-          emphasis: { focus: "series" }
+          emphasis: { focus: "series" },
+          markLine: spec.pass_line != null && i === 0 ? {
+            symbol: "none",
+            lineStyle: { color: "#dc3545", type: "dashed" },
+            label: { formatter: spec.pass_label + " " + spec.pass_line },
+            data: [{ yAxis: spec.pass_line }]
+          } : undefined
         };
       })
     };

@@ -11,9 +11,11 @@ import time_machine
 
 from activities.models import ActivityRecord
 from activities.types import ActivityType
+from assessments.models import CriteriaSet, Rectification
 from campaigns.models import CampaignDomain, Milestone, Task
 from campaigns.progress import recompute_campaign
 from organisations.models import Domain
+from tests.dashboard.factories import assessed, criteria_set, rectification, site
 from tests.factories import RecordFactory, TaskFactory, UnitFactory, domain
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -34,6 +36,7 @@ class Known:
     open_task: Task
     people_task: Task
     percent_task: Task
+    site_a1: object
 
 
 def record(world, unit, task=None, *, code="villages", **kwargs):
@@ -131,7 +134,16 @@ def known(world, today) -> Known:
     record(world, a2, done, date=dt.date(2026, 4, 1), status=ActivityRecord.Status.DRAFT)
     RecordFactory(campaign=world.campaign_b, unit=world.unit_b1, date=dt.date(2026, 4, 1))
     recompute_campaign(c.pk)
-    return Known(overdue, done, open_, people, percent)
+    # Sites: a1's is assessed (manual 50 of 60) with 1 lecture in the ledger (10 of 40 auto):
+    # projected 60 = pass line, but an open rectification keeps it at risk; a2's is not assessed.
+    cset, manual, auto = criteria_set(world.district)
+    site_a1 = site(c, a1, "甲一村廉政文化广场")
+    assessed(site_a1, cset, {manual: 50, auto: 0})
+    site(c, a2, "甲二村清风长廊")
+    rectification(c, a1, dt.date(2026, 6, 1))  # overdue
+    rectification(c, a1, dt.date(2026, 7, 1))  # open
+    rectification(c, a2, dt.date(2026, 5, 1), status=Rectification.Status.CLOSED)
+    return Known(overdue, done, open_, people, percent, site_a1)
 
 
 @pytest.fixture
@@ -143,9 +155,11 @@ def big_township(world, today):
         domains = list(Domain.objects.filter(is_default=True))
         for order, d in enumerate(domains):
             CampaignDomain.objects.get_or_create(campaign=c, domain=d, defaults={"order": order})
+        units = []
         for i in range(size):
             d = domains[i % len(domains)]
             unit = UnitFactory(parent=world.township_a, main_domain=d)
+            units.append(unit)
             task = TaskFactory(campaign=c, domain=d, lead_unit=unit, target_count=2 + i % 3)
             for month in (3, 4, 5, 6):
                 rec = RecordFactory(
@@ -163,5 +177,14 @@ def big_township(world, today):
                 due_date=dt.date(2026, 6, 16) + dt.timedelta(days=i),
             )
         recompute_campaign(c.pk)
+        cset = CriteriaSet.objects.filter(district=world.district).first()
+        if cset is None:
+            cset, manual, auto = criteria_set(world.district)
+        manual = cset.items.get(code="1")
+        for i, unit in enumerate(units):
+            one = site(c, unit, f"示范点{unit.pk}")
+            if i % 2:
+                assessed(one, cset, {manual: 40})
+            rectification(c, unit, dt.date(2026, 6, 1 + i % 28))
 
     return build

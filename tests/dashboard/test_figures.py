@@ -45,9 +45,34 @@ def test_approved_records_and_participants(known, world, today):
 def test_units_ranked_by_what_they_owe(known, world, today):
     figures = township_figures(world.township_a, today)
     assert [m.strftime("%m") for m in figures.months_due] == ["03", "04", "05"]
-    ranking = [(u.unit, u.overdue_periods, u.missing_months, u.total) for u in figures.units]
-    assert ranking == [(world.unit_a1, 2, 1, 3), (world.unit_a2, 0, 3, 3)]
+    ranking = [
+        (
+            u.unit,
+            u.overdue_periods,
+            u.missing_months,
+            u.open_rectifications,
+            u.overdue_rectifications,
+            u.total,
+        )
+        for u in figures.units
+    ]
+    # a1: 2 overdue periods, March unreported, 2 open rectifications (1 overdue);
+    # a2: March to May unreported, its rectification closed.
+    assert ranking == [(world.unit_a1, 2, 1, 2, 1, 5), (world.unit_a2, 0, 3, 0, 0, 3)]
     assert figures.owing_units == figures.units
+    assert (figures.open_rectifications, figures.overdue_rectifications) == (2, 1)
+
+
+def test_site_readiness(known, world, today):
+    figures = township_figures(world.township_a, today)
+    a1, a2 = figures.sites
+    assert a1.site.name == "甲一村廉政文化广场"
+    # manual 50 + 2 approved lectures of 4 (20 of 40 points) = 70 >= 60, but rectifications open
+    assert (a1.assessed_score, a1.auto_score, a1.projected_score) == (50, 20, 70)
+    assert a1.pass_line == 60 and a1.status == "at_risk"
+    assert (a1.open_rectifications, a1.overdue_rectifications) == (2, 1)
+    assert a2.status == "not_assessed" and a2.projected_score == 10
+    assert figures.sites_ready == 0
 
 
 def test_trend_by_month_and_type(known, world, today):

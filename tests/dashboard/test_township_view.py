@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 
 URL = reverse("dashboard:township")
-# session, user, roles; township with its campaign, phases, milestones, domains, units with
-# their reported months, task periods, records by month/type/domain; the base template's
-# role list and unread notifications.
-QUERIES = 12
+# session, user, roles (3); the campaign's domains with their campaign, township and task
+# periods counted (1); phases and milestones (1); records by month/type/domain (1); site
+# readiness (6, assessments.readiness); units with what they owe (1); the base template's role
+# list and unread notifications (2).
+QUERIES = 15
 
 
 def detail(township) -> str:
@@ -45,6 +46,14 @@ def test_chart_data_passed_with_json_script(known, world, login):
     assert charts["domains"]["series"][2]["data"] == [1, 0, 1]  # overdue
     assert charts["trend"]["categories"][0] == "2026年3月"
     assert "<script>" not in body  # no inline script (CSP)
+
+
+def test_site_readiness_on_page(known, world, login):
+    body = login(world.leader_a).get(URL).content.decode()
+    table = body[body.index('id="qf-site-table"') :]
+    assert "甲一村廉政文化广场" in table and "有风险：整改未完成" in table
+    assert reverse("sites:site_detail", args=[known.site_a1.pk]) in table
+    assert "未评审" in table
 
 
 def test_units_ranked_on_page(known, world, login):
