@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from activities.models import ActivityRecord
 from activities.types import ActivityType
-from campaigns import progress, services
+from campaigns import progress, services, spreadsheets
 from campaigns.access import (
     campaigns_for,
     can_manage,
@@ -31,6 +33,7 @@ from campaigns.forms import (
     MilestoneFormSetFactory,
     PhaseFormSetFactory,
     TaskForm,
+    TaskImportForm,
 )
 from campaigns.models import CampaignDomain, Phase, Task, TaskPeriod
 from organisations.access import scope_for
@@ -292,6 +295,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "managed_campaigns": managed,
         **filters.options(),
     }
+    context["export_url"] = reverse("campaigns:task_export") + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
     template = "campaigns/_partials/task_table.html" if request.htmx else "campaigns/task_list.html"
     return render(request, template, context)
 
@@ -363,3 +369,52 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("campaigns:task_detail", task.pk)
     messages.success(request, _("任务已删除。"))
     return redirect(reverse("campaigns:task_list") + f"?campaign={task.campaign_id}")
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def task_export(request: HttpRequest) -> HttpResponse:
+    """The task list as filtered on the page, as Excel (台账)."""
+    today = timezone.localdate()
+    tasks = TaskFilter(request, today).ordered()
+    return _xlsx(spreadsheets.export_workbook(tasks, today), f"工作任务-{today:%Y%m%d}.xlsx")
+
+
+@login_required
+def task_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, write=True)
+    return _xlsx(spreadsheets.template_workbook(campaign), "工作任务导入模板.xlsx")
+
+
+@login_required
+def task_import(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, write=True)
+    form = TaskImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = spreadsheets.import_workbook(campaign, form.cleaned_data["file"])
+        except spreadsheets.ImportFailed as failed:
+            errors = failed.errors
+        else:
+            messages.success(
+                request,
+                _("已导入 %(tasks)d 项任务、%(units)d 个单位。")
+                % {"tasks": result.tasks, "units": result.units},
+            )
+            return redirect(reverse("campaigns:task_list") + f"?campaign={campaign.pk}")
+    return render(
+        request,
+        "campaigns/task_import.html",
+        {"campaign": campaign, "form": form, "errors": errors},
+    )
