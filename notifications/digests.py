@@ -67,7 +67,7 @@ def make_user_digest(user_id: int, today: dt.date) -> bool:
         with transaction.atomic():
             held = list(
                 OutboundEmail.objects.filter(user_id=user_id, state=OutboundEmail.State.HELD)
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("reminder", "user")
                 .order_by("pk")
             )
