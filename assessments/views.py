@@ -1,0 +1,503 @@
+"""Views of assessments: the score sheet, applications and rectification items.
+
+Supervision (spot checks, the notice, year-end scores) and criteria sets are in
+`views_supervision.py` and `views_criteria.py`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from activities.models import ActivityRecord, Evidence
+from assessments import scoring, services
+from assessments.access import (
+    can_answer,
+    can_recheck,
+    can_score,
+    get_application_for,
+    get_assessment_for,
+    get_rectification_for,
+    require_any_role,
+)
+from assessments.forms import (
+    AnswerForm,
+    ApplicationForm,
+    CompleteForm,
+    RecheckForm,
+    RectificationOpenForm,
+    StartForm,
+    parse_sheet,
+)
+from assessments.models import (
+    Application,
+    Assessment,
+    CriteriaSet,
+    ItemScore,
+    LinkedEvidence,
+    LinkedRecord,
+    Rectification,
+)
+from assessments.services import AssessmentError
+from campaigns.access import get_campaign_for
+from organisations.access import scope_for
+from sites.access import get_site_for
+from sites.files import send_file
+from sites.models import Site
+from sites.models import Status as SiteStatus
+
+PICKER_LIMIT = 300  # records listed in the sheet's picker; older ones are linked by number
+
+
+# ---------------------------------------------------------------------------- assessments
+
+
+@login_required
+@require_GET
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    scope = require_any_role(request.user)
+    assessments = (
+        Assessment.objects.visible_to(request.user)
+        .select_related("site", "township", "criteria_set", "assessor", "unit")
+        .order_by("-assessed_on", "-id")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in Assessment.Kind.values:
+        assessments = assessments.filter(kind=kind)
+    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    applications = (
+        Application.objects.visible_to(request.user)
+        .select_related("township")
+        .annotate(site_count=Count("sites", distinct=True))
+        .order_by("-submitted_at")[:20]
+    )
+    template = (
+        "assessments/_partials/assessment_rows.html"
+        if request.htmx
+        else "assessments/assessment_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "kinds": Assessment.Kind.choices,
+            "kind": kind,
+            "applications": applications,
+            "is_office": bool(scope.office_townships),
+            "is_reviewer": bool(scope.reviewer_districts),
+        },
+    )
+
+
+def _criteria_for(district_id: int):
+    return CriteriaSet.objects.filter(district_id=district_id).order_by("-created_at", "-version")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: HttpRequest, site_pk: int, kind: str) -> HttpResponse:
+    """Start a self-assessment (the unit's liaison) or a pre-check (office staff) of a site."""
+    if kind not in (Assessment.Kind.SELF, Assessment.Kind.PRECHECK):
+        raise Http404
+    site = get_site_for(request.user, site_pk)
+    scope = scope_for(request.user)
+    allowed = scope.manages_township(site.township_id) or (
+        kind == Assessment.Kind.SELF and scope.files_for_unit(site.unit_id)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = StartForm(request.POST or None, criteria_sets=_criteria_for(site.district_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.start_assessment(
+                kind, form.cleaned_data["criteria_set"], request.user, site=site
+            )
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("assessments:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_start.html",
+        {"form": form, "site": site, "kind_label": Assessment.Kind(kind).label},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acceptance_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """A district reviewer starts the acceptance of a township's application."""
+    application = get_application_for(request.user, pk, write=True)
+    form = StartForm(request.POST or None, criteria_sets=_criteria_for(application.district_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.start_assessment(
+                Assessment.Kind.ACCEPTANCE,
+                form.cleaned_data["criteria_set"],
+                request.user,
+                application=application,
+            )
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("assessments:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_start.html",
+        {"form": form, "application": application, "kind_label": Assessment.Kind.ACCEPTANCE.label},
+    )
+
+
+def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> dict:
+    """Everything the sheet shows, in a fixed number of queries."""
+    scope = scope_for(request.user)
+    scores = list(
+        ItemScore.objects.filter(assessment=assessment)
+        .select_related("item", "item__group")
+        .order_by("item__group__order", "item__order", "item_id")
+    )
+    linked = defaultdict(list)
+    for link in (
+        LinkedRecord.objects.filter(item_score__assessment=assessment)
+        .select_related("record")
+        .order_by("record__date", "record_id")
+    ):
+        linked[link.item_score_id].append(link.record)
+    linked_evidence = defaultdict(set)
+    for score_id, evidence_id in LinkedEvidence.objects.filter(
+        item_score__assessment=assessment
+    ).values_list("item_score_id", "evidence_id"):
+        linked_evidence[score_id].add(evidence_id)
+    evidence_by_record = defaultdict(list)
+    record_ids = {r.pk for records in linked.values() for r in records}
+    if record_ids:
+        for item in Evidence.objects.filter(record_id__in=record_ids).only(
+            "pk", "record_id", "original_name", "kind"
+        ):
+            evidence_by_record[item.record_id].append(item)
+    rects = defaultdict(list)
+    for rect in Rectification.objects.filter(item_score__assessment=assessment).only(
+        "pk", "item_score_id", "status", "deadline", "title"
+    ):
+        rects[rect.item_score_id].append(rect)
+    editable = not assessment.is_completed and can_score(scope, assessment)
+    rows = []
+    for s in scores:
+        rows.append(
+            {
+                "score": s,
+                "records": linked[s.pk],
+                "evidence": [
+                    {"item": e, "checked": e.pk in linked_evidence[s.pk]}
+                    for r in linked[s.pk]
+                    for e in evidence_by_record[r.pk]
+                ],
+                "rectifications": rects[s.pk],
+                "error": (errors or {}).get(s.item_id, ""),
+            }
+        )
+    groups, total, points = scoring.totals(scores)
+    picker = []
+    if editable:
+        picker = list(
+            services.linkable_records(assessment)
+            .only("pk", "title", "date", "type")
+            .order_by("-date", "-id")[:PICKER_LIMIT]
+        )
+    return {
+        "assessment": assessment,
+        "rows": rows,
+        "groups": groups,
+        "total": total,
+        "points": points,
+        "editable": editable,
+        "can_rectify": assessment.is_completed and scope.manages_township(assessment.township_id),
+        "picker": picker,
+        "complete_form": CompleteForm(),
+        "rect_form": RectificationOpenForm(),
+        "posted": posted,
+    }
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for(request.user, pk)
+    return render(request, "assessments/assessment_detail.html", sheet_context(request, assessment))
+
+
+@login_required
+@require_POST
+def assessment_save(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for(request.user, pk, write=True)
+    scores = list(ItemScore.objects.filter(assessment=assessment).only("pk", "item_id"))
+    rows, errors = parse_sheet(request.POST, scores)
+    if not errors:
+        try:
+            services.save_scores(assessment, rows, request.user)
+        except AssessmentError as exc:
+            errors = exc.errors or {0: exc.message}
+            if not exc.errors:
+                messages.error(request, exc.message)
+    if errors:
+        if not request.htmx:
+            messages.error(request, _("有条目填写有误，未保存任何得分，请改正后再保存。"))
+        context = sheet_context(request, assessment, errors=errors)
+        template = (
+            "assessments/_partials/sheet.html"
+            if request.htmx
+            else "assessments/assessment_detail.html"
+        )
+        return render(request, template, context, status=422 if request.htmx else 200)
+    if request.htmx:
+        context = sheet_context(request, assessment)
+        context["saved"] = True
+        return render(request, "assessments/_partials/sheet.html", context)
+    messages.success(request, _("得分已保存。"))
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for(request.user, pk, write=True)
+    form = CompleteForm(request.POST)
+    form.is_valid()
+    try:
+        services.complete_assessment(
+            assessment, request.user, form.cleaned_data.get("conclusion", "")
+        )
+    except AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("评审已完成。"))
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def rectification_open(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    assessment = get_assessment_for(request.user, pk)
+    if not scope_for(request.user).manages_township(assessment.township_id):
+        raise PermissionDenied
+    item_score = (
+        ItemScore.objects.filter(assessment=assessment, pk=score_pk)
+        .select_related("item", "assessment__unit")
+        .first()
+    )
+    if item_score is None:
+        raise Http404
+    form = RectificationOpenForm(request.POST, today=timezone.localdate())
+    if form.is_valid():
+        try:
+            services.open_rectification(
+                by=request.user,
+                item_score=item_score,
+                requirement=form.cleaned_data["requirement"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已列为整改事项。"))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+# ---------------------------------------------------------------------------- applications
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, campaign_pk, write=True)
+    sites = Site.objects.filter(campaign=campaign, status=SiteStatus.PRECHECKED).order_by("name")
+    form = ApplicationForm(
+        request.POST or None,
+        sites=sites,
+        initial={"title": _("%(c)s验收申报") % {"c": campaign.name}},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.submit_application(
+                campaign, data["sites"], data["title"], data["summary"], request.user
+            )
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已向区里申报验收。"))
+            return redirect("assessments:application_detail", application.pk)
+    return render(
+        request, "assessments/application_form.html", {"form": form, "campaign": campaign}
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for(request.user, pk)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "assessments/application_detail.html",
+        {
+            "application": application,
+            "sites": application.sites.select_related("unit").order_by("name"),
+            "assessments": application.assessments.select_related("site", "assessor"),
+            "can_accept": application.district_id in scope.reviewer_districts
+            and application.status == Application.Status.SUBMITTED,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- rectification
+
+
+@login_required
+@require_GET
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    require_any_role(request.user)
+    today = timezone.localdate()
+    rects = (
+        Rectification.objects.visible_to(request.user)
+        .select_related("unit", "township")
+        .order_by("status", "deadline", "id")
+    )
+    status = request.GET.get("status", "")
+    if status in Rectification.Status.values:
+        rects = rects.filter(status=status)
+    elif status == "overdue":
+        rects = rects.overdue(today)
+    counts = Rectification.objects.visible_to(request.user).aggregate(
+        open=Count("pk", filter=~Q(status=Rectification.Status.CLOSED)),
+        overdue=Count("pk", filter=~Q(status=Rectification.Status.CLOSED) & Q(deadline__lt=today)),
+    )
+    page = Paginator(rects, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/rectification_list.html",
+        {
+            "page": page,
+            "statuses": Rectification.Status.choices,
+            "status": status,
+            "today": today,
+            "counts": counts,
+        },
+    )
+
+
+def _answer_records(rect: Rectification):
+    return (
+        ActivityRecord.objects.counted()
+        .filter(unit_id=rect.unit_id)
+        .only("pk", "title", "date")
+        .order_by("-date", "-id")[:100]
+    )
+
+
+@login_required
+@require_GET
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rect = get_rectification_for(request.user, pk)
+    scope = scope_for(request.user)
+    answerable = rect.status == Rectification.Status.OPEN and can_answer(scope, rect)
+    return render(
+        request,
+        "assessments/rectification_detail.html",
+        {
+            "rect": rect,
+            "today": timezone.localdate(),
+            "records": rect.answer_records.only("pk", "title", "date"),
+            "files": rect.files.all(),
+            "answer_form": AnswerForm(records=_answer_records(rect)) if answerable else None,
+            "recheck_form": RecheckForm(
+                initial={"score": rect.item_score.item.points if rect.item_score else None}
+            )
+            if rect.status == Rectification.Status.ANSWERED and can_recheck(scope, rect)
+            else None,
+            "can_manage": scope.manages_township(rect.township_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rectification_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    rect = get_rectification_for(request.user, pk, answer=True)
+    form = AnswerForm(request.POST, request.FILES, records=_answer_records(rect))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.answer_rectification(
+                rect,
+                answer=data["answer"],
+                record_ids=[r.pk for r in data["records"]],
+                uploads=[data["file"]] if data.get("file") else [],
+                by=request.user,
+            )
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("整改情况已报送，等待复查。"))
+            return redirect("assessments:rectification_detail", rect.pk)
+    return render(
+        request,
+        "assessments/rectification_detail.html",
+        {
+            "rect": rect,
+            "today": timezone.localdate(),
+            "records": rect.answer_records.only("pk", "title", "date"),
+            "files": rect.files.all(),
+            "answer_form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rectification_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    rect = get_rectification_for(request.user, pk, recheck=True)
+    form = RecheckForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.recheck_rectification(
+                rect,
+                close=data["decision"] == "close",
+                note=data["note"],
+                by=request.user,
+                score=data["score"],
+            )
+        except AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已复查销号。") if data["decision"] == "close" else _("已退回重新整改。"),
+            )
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("assessments:rectification_detail", rect.pk)
+
+
+@login_required
+@require_GET
+def rectification_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    rect = get_rectification_for(request.user, pk)
+    item = rect.files.filter(pk=file_pk).first()
+    if item is None:
+        raise Http404
+    return send_file(item.file.name, item.original_name)
