@@ -2,8 +2,10 @@
 
 `township_figures(township, today)` answers "will we pass, and who is holding us back?" for one
 township's campaign; `district_figures(district, today)` puts a district's townships side by
-side. Every figure is an aggregate query over the rows (no stored counters), grouped in SQL
-and folded in Python, so the number of queries does not grow with the data.
+side. Every figure is an aggregate query over the rows, grouped in SQL and folded in Python, so
+the number of queries does not grow with the data. The one stored aggregate read here is task
+progress (`TaskPeriod.achieved`), which campaigns.progress keeps equal to the approved records;
+a period is done / overdue exactly as `campaigns.progress.period_status` says (tested).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -27,7 +30,6 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from activities.models import ActivityRecord
 from activities.types import ActivityType
-from campaigns import progress
 from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, TaskPeriod
 from organisations.models import Domain, Organisation
 
@@ -36,35 +38,6 @@ UPCOMING_MILESTONES = 5
 
 
 # --- task periods -------------------------------------------------------------------------------
-
-
-def period_rows(periods_qs) -> list[dict]:
-    """Each task period with its stored progress (`TaskPeriod.achieved`, kept equal to the
-    approved records by campaigns.progress) and what the dashboard groups it by. One query."""
-    return list(
-        periods_qs.values(
-            "id",
-            "due_date",
-            "achieved",
-            "task__campaign_id",
-            "task__domain_id",
-            "task__lead_unit_id",
-            "task__target_count",
-        ).order_by()
-    )
-
-
-def period_status(row: dict, today: dt.date) -> str:
-    """done / open / overdue: the campaigns' four statuses with not started and in progress
-    folded into one "still to do" (open)."""
-    status = progress.period_status(
-        row["achieved"], row["task__target_count"], row["due_date"], today
-    )
-    if status == progress.Status.DONE:
-        return DONE
-    if status == progress.Status.OVERDUE:
-        return OVERDUE
-    return OPEN
 
 
 @dataclass
@@ -408,6 +381,51 @@ def campaign_for(township: Organisation, today: dt.date) -> Campaign | None:
 
 # --- the district dashboard ----------------------------------------------------------------------
 
+# Site statuses folded into the district table's columns.
+SITE_IN_PROGRESS = "in_progress"
+SITE_NAMED = "named"
+SITE_RECTIFYING = "rectifying"
+SITE_DELISTED = "delisted"
+SITE_NOT_ACCEPTED = "not_accepted"
+
+
+def site_column(status: str) -> str:
+    from sites.models import Status
+
+    if status in (Status.NAMED,):
+        return SITE_NAMED
+    if status in (Status.REVIEW_DUE, Status.RECTIFYING):
+        return SITE_RECTIFYING
+    if status == Status.DELISTED:
+        return SITE_DELISTED
+    if status == Status.NOT_ACCEPTED:
+        return SITE_NOT_ACCEPTED
+    return SITE_IN_PROGRESS
+
+
+@dataclass
+class SiteCounts:
+    in_progress: int = 0
+    named: int = 0  # named and in good standing
+    rectifying: int = 0  # named, but due for re-review or rectifying
+    not_accepted: int = 0
+    delisted: int = 0
+    # named sites (named, review due, rectifying) by level code
+    by_level: dict[str, int] = field(default_factory=dict)
+
+    def add(self, status: str, level: str, n: int) -> None:
+        column = site_column(status)
+        setattr(self, column, getattr(self, column) + n)
+        if column in (SITE_NAMED, SITE_RECTIFYING) and level:
+            self.by_level[level] = self.by_level.get(level, 0) + n
+
+    @property
+    def total(self) -> int:
+        return self.in_progress + self.named + self.rectifying + self.not_accepted + self.delisted
+
+    def level_cells(self, levels) -> list[int]:
+        return [self.by_level.get(code, 0) for code, _label in levels]
+
 
 @dataclass
 class TownshipRow:
@@ -418,6 +436,9 @@ class TownshipRow:
     periods: StatusCounts = field(default_factory=StatusCounts)
     by_domain: dict[int, StatusCounts] = field(default_factory=dict)
     records: int = 0
+    sites: SiteCounts = field(default_factory=SiteCounts)
+    open_rectifications: int = 0
+    overdue_rectifications: int = 0
 
     def domain_cells(self, domains: list[Domain]) -> list[StatusCounts]:
         return [self.by_domain.get(d.pk, StatusCounts()) for d in domains]
@@ -430,51 +451,100 @@ class DistrictFigures:
     domains: list[Domain] = field(default_factory=list)
     rows: list[TownshipRow] = field(default_factory=list)
     periods: StatusCounts = field(default_factory=StatusCounts)
+    sites: SiteCounts = field(default_factory=SiteCounts)
+    levels: list = field(default_factory=list)  # sites.models.Level choices
+
+    @property
+    def overdue_rectifications(self) -> int:
+        return sum(r.overdue_rectifications for r in self.rows)
 
 
 def district_figures(district: Organisation, today: dt.date) -> DistrictFigures:
-    figures = DistrictFigures(district=district, today=today)
+    """All townships of the district side by side. Seven queries whatever the district's size:
+    domains, townships, campaigns, current phases, task periods (grouped in SQL), approved
+    records per campaign, sites by township/level/status, rectifications by township."""
+    from assessments.models import Rectification
+    from sites.models import Level, Site
+
+    figures = DistrictFigures(district=district, today=today, levels=Level.choices)
     figures.domains = list(Domain.objects.filter(is_default=True))
     rows = {
         t.pk: TownshipRow(township=t)
         for t in Organisation.objects.townships().filter(district=district).order_by("name")
     }
     campaigns = {}
-    for campaign in Campaign.objects.filter(township__in=rows.keys()).order_by("year"):
+    for campaign in Campaign.objects.filter(township__district=district).order_by("year"):
         # the campaign of this year wins, else the latest one
         current = campaigns.get(campaign.township_id)
         if current is None or current.year != today.year:
             campaigns[campaign.township_id] = campaign
     for township_id, campaign in campaigns.items():
-        rows[township_id].campaign = campaign
-    campaign_township = {c.pk: c.township_id for c in campaigns.values()}
+        if township_id in rows:
+            rows[township_id].campaign = campaign
+    campaign_township = {c.pk: c.township_id for c in campaigns.values() if c.township_id in rows}
+    campaign_ids = list(campaign_township)
 
     for phase in Phase.objects.filter(
-        campaign__in=campaign_township.keys(), start_date__lte=today, end_date__gte=today
+        campaign__in=campaign_ids, start_date__lte=today, end_date__gte=today
     ).order_by("order"):
         row = rows[campaign_township[phase.campaign_id]]
         if row.phase is None:
             row.phase = phase
             row.days_left = (phase.end_date - today).days
 
-    for period in period_rows(
-        TaskPeriod.objects.filter(task__campaign__in=campaign_township.keys())
-    ):
-        row = rows[campaign_township[period["task__campaign_id"]]]
-        status = period_status(period, today)
-        row.periods.add(status)
-        figures.periods.add(status)
-        row.by_domain.setdefault(period["task__domain_id"], StatusCounts()).add(status)
-
-    counts = (
-        ActivityRecord.objects.filter(
-            campaign__in=campaign_township.keys(), status=ActivityRecord.Status.APPROVED
+    # Task periods per campaign and domain, counted in SQL (the stored `achieved`).
+    reached = Q(achieved__gte=F("task__target_count"))
+    grouped = (
+        TaskPeriod.objects.filter(task__campaign__in=campaign_ids)
+        .values("task__campaign_id", "task__domain_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=reached),
+            overdue=Count("pk", filter=~reached & Q(due_date__lt=today)),
         )
+        .order_by()
+    )
+    for group in grouped:
+        row = rows[campaign_township[group["task__campaign_id"]]]
+        counts = StatusCounts(
+            done=group["done"],
+            overdue=group["overdue"],
+            open=group["total"] - group["done"] - group["overdue"],
+        )
+        row.by_domain[group["task__domain_id"]] = counts
+        for target in (row.periods, figures.periods):
+            for status in (DONE, OPEN, OVERDUE):
+                setattr(target, status, getattr(target, status) + getattr(counts, status))
+
+    for count in (
+        ActivityRecord.objects.counted()
+        .filter(campaign__in=campaign_ids)
         .values("campaign_id")
         .annotate(n=Count("id"))
         .order_by()
-    )
-    for count in counts:
+    ):
         rows[campaign_township[count["campaign_id"]]].records = count["n"]
+
+    for group in (
+        Site.objects.filter(district=district)
+        .values("township_id", "level", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row = rows.get(group["township_id"])
+        if row is not None:
+            row.sites.add(group["status"], group["level"], group["n"])
+            figures.sites.add(group["status"], group["level"], group["n"])
+
+    for group in (
+        Rectification.objects.open()
+        .filter(campaign__in=campaign_ids)
+        .values("township_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
+        .order_by()
+    ):
+        row = rows[group["township_id"]]
+        row.open_rectifications, row.overdue_rectifications = group["n"], group["late"]
+
     figures.rows = list(rows.values())
     return figures

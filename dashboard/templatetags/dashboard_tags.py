@@ -55,3 +55,13 @@ def drill_object(value, url_name: str, pk) -> str:
     except NoReverseMatch:
         return format_html("{}", value)
     return format_html('<a href="{}">{}</a>', url, value)
+
+
+@register.filter
+def level_cells(counts, levels) -> list[int]:
+    return counts.level_cells(levels)
+
+
+@register.filter
+def level_code(index: int, levels) -> str:
+    return levels[index][0]

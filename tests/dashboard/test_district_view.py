@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from sites.models import Level, Status
+from tests.dashboard.factories import site
 from tests.factories import CampaignFactory, TownshipFactory
 
 URL = reverse("dashboard:district")
-# session, user, roles; district, domains, townships, campaigns, current phases, task periods,
-# approved records per campaign; the base template's role list and unread notifications.
-QUERIES = 12
+# session, user, roles (3); district, domains, townships, campaigns, current phases, task
+# periods, approved records per campaign, sites, rectifications (9); the base template's role
+# list and unread notifications (2).
+QUERIES = 14
 
 
 def detail(district) -> str:
@@ -28,6 +31,20 @@ def test_district_users_see_their_townships(known, world, login, who):
     table = body[body.index('id="qf-township-table"') :]
     assert reverse("dashboard:township_detail", args=[world.township_a.pk]) in table
     assert "实施创建阶段" in table and "40%" in table
+
+
+def test_sites_and_rectifications_side_by_side(known, world, login):
+    named = site(world.campaign_b, world.unit_b1, "乙一村廉政馆", status=Status.NAMED)
+    named.level = Level.DISTRICT
+    named.save()
+    figures = login(world.reviewer).get(URL).context["figures"]
+    rows = {r.township: r for r in figures.rows}
+    a, b = rows[world.township_a], rows[world.township_b]
+    assert (a.sites.in_progress, a.sites.named, a.sites.total) == (2, 0, 2)
+    assert (b.sites.named, b.sites.by_level) == (1, {"district": 1})
+    assert (a.open_rectifications, a.overdue_rectifications) == (2, 1)
+    assert (b.open_rectifications, figures.overdue_rectifications) == (0, 1)
+    assert figures.sites.level_cells(figures.levels) == [0, 1, 0, 0]
 
 
 def test_path_and_query_variants(world, login):

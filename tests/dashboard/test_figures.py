@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from campaigns import progress
+from campaigns.models import TaskPeriod
 from dashboard.figures import district_figures, month_starts, months_reports_due, township_figures
 from tests.factories import TownshipFactory
 
@@ -31,6 +33,31 @@ def test_task_periods_per_domain(known, world, today):
     assert (f.done, f.open, f.overdue) == (1, 0, 1)
     assert (figures.periods.done, figures.periods.open, figures.periods.overdue) == (2, 1, 2)
     assert figures.periods.done_percent == 40
+
+
+def test_period_counts_follow_campaigns_progress(known, world, today):
+    """The SQL folding of periods equals campaigns.progress.period_status, period by period."""
+    expected = {}
+    periods = TaskPeriod.objects.filter(task__campaign=world.campaign_a).select_related("task")
+    for period in periods:
+        status = progress.period_status(
+            period.achieved, period.task.target_count, period.due_date, today
+        )
+        folded = {"done": "done", "overdue": "overdue"}.get(status, "open")
+        key = (period.task.domain.code, folded)
+        expected[key] = expected.get(key, 0) + 1
+    figures = township_figures(world.township_a, today)
+    found = {
+        (d.domain.code, status): getattr(d.periods, status)
+        for d in figures.domains
+        for status in ("done", "open", "overdue")
+        if getattr(d.periods, status)
+    }
+    assert found == expected
+    # and the stored progress equals what the records say
+    assert dict(periods.values_list("pk", "achieved")) == progress.compute_achieved(
+        periods.values_list("task_id", flat=True)
+    )
 
 
 def test_approved_records_and_participants(known, world, today):
