@@ -5,6 +5,7 @@ When the list's URL does not exist (its app is not installed), the number is sho
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django import template
@@ -37,9 +38,18 @@ def drill_href(url_name: str, **params) -> str:
 
 
 @register.filter
-def month_param(value) -> str:
-    """A month as the ledger's filter expects it: 2026-05."""
-    return value.strftime("%Y-%m") if value else ""
+def iso(value) -> str:
+    """A date as the list filters expect it: 2026-05-01."""
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def month_end(value) -> str:
+    """The last day of the month that starts on `value`, as an ISO date."""
+    if not value:
+        return ""
+    next_month = (value.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return (next_month - dt.timedelta(days=1)).isoformat()
 
 
 @register.filter

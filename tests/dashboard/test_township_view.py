@@ -133,3 +133,27 @@ def test_fixed_number_of_queries(big_township, world, login, django_assert_num_q
         response = client.get(URL)
     assert response.status_code == 200
     assert response.context["figures"].periods.total == size
+
+
+def test_numbers_drill_down_to_filtered_lists(known, world, login):
+    body = login(world.office_a).get(URL).content.decode()
+    c, villages = world.campaign_a, known.overdue_task.domain
+    tasks = reverse("campaigns:task_list")
+    records = reverse("activities:record_list")
+    # the domain's overdue periods -> its tasks with an overdue period
+    assert f'href="{tasks}?campaign={c.pk}&amp;domain={villages.pk}&amp;overdue=1"' in body
+    # a unit's overdue periods -> the tasks it leads or co-hosts with an overdue period
+    assert f'href="{tasks}?campaign={c.pk}&amp;unit={world.unit_a1.pk}&amp;overdue=1"' in body
+    # approved records of a domain in the campaign's window
+    assert (
+        f'href="{records}?domain={villages.pk}&amp;status=approved'
+        f'&amp;date_from=2026-03-20&amp;date_to=2026-07-20"' in body
+    )
+    # one month and type of the trend
+    assert (
+        f'href="{records}?status=approved&amp;type=film'
+        f'&amp;date_from=2026-05-01&amp;date_to=2026-05-31"' in body
+    )
+    rect = reverse("assessments:rectification_list")
+    assert f'href="{rect}?unit={world.unit_a1.pk}&amp;status=overdue"' in body
+    assert f'href="{reverse("activities:monthly_report")}?campaign={c.pk}"' in body
