@@ -65,3 +65,11 @@ def domains_a(world):
         CampaignDomain.objects.create(
             campaign=world.campaign_a, domain=domain(code), order=order, lead_unit=world.unit_a1
         )
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Report tests write photos and PDFs: into their own folder, not the shared test media
+    (other test sessions clean that one while they start and stop)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()

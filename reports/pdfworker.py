@@ -1,0 +1,53 @@
+"""A chapter layout worker: `python -m reports.pdfworker`, one per core, started by
+`reports.chapters`. It reads one JSON job per line on stdin ({"html": path, "out": path}),
+lays the HTML out with WeasyPrint, writes the PDF and answers one JSON line with the page count
+and the page index of every anchor. It does not import Django: its resources come through
+`reports.fetcher.LocalFetcher`, configured from the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import sys
+
+
+def layout(html_path: str, out_path: str, fetcher) -> dict:
+    from weasyprint import HTML
+
+    from reports.fetcher import BASE_URL
+
+    with open(html_path, encoding="utf-8") as fh:
+        html = fh.read()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    anchors = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    document.write_pdf(out_path)
+    return {"ok": True, "pages": len(document.pages), "anchors": anchors}
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.ERROR)
+    from reports.fetcher import fetcher_from_env
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        fetcher = fetcher_from_env()
+        try:
+            answer = layout(job["html"], job["out"], fetcher)
+        except Exception as exc:  # reported to the parent, which fails the report
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        answer["refused"] = fetcher.refused
+        answer["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
