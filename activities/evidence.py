@@ -165,9 +165,11 @@ def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
     try:
         image = Image.open(io.BytesIO(data))
         taken_at, lat, lon = _exif_metadata(image)
-        if image.format == "JPEG":
-            # Decode at a reduced scale straight from the JPEG (fast, little memory).
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        if image.format == "JPEG" and max(image.size) > MAX_SIDE:
+            # Decode at a reduced scale straight from the JPEG (fast, little memory): the
+            # request keeps the aspect ratio so that the long side lands at >= MAX_SIDE.
+            ratio = MAX_SIDE / max(image.size)
+            image.draft("RGB", (round(image.width * ratio), round(image.height * ratio)))
         image.load()
         image = ImageOps.exif_transpose(image)
         if image.mode in ("RGBA", "LA", "P"):
@@ -177,10 +179,10 @@ def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
             image = background
         elif image.mode != "RGB":
             image = image.convert("RGB")
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BICUBIC)
         out = io.BytesIO()
         # No exif= argument: the served copy carries no EXIF at all.
-        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        image.save(out, "JPEG", quality=JPEG_QUALITY)
         thumb = image.copy()
         thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
         thumb_out = io.BytesIO()

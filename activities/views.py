@@ -39,6 +39,7 @@ from organisations.models import Domain, Organisation
 
 Status = ActivityRecord.Status
 PAGE_SIZE = 30
+QUEUE_PAGE_SIZE = 40
 
 
 def _with_duplicates(records):
@@ -284,14 +285,14 @@ def _queue_records(request):
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     form, records = _queue_records(request)
-    records = _with_duplicates(
-        records.select_related("unit", "domain", "filed_by", "revision_of")
-    ).order_by("submitted_at", "id")
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    records = _with_duplicates(records.select_related("unit", "domain")).order_by(
+        "submitted_at", "id"
+    )
+    page = Paginator(records, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "activities/review_queue.html",
-        {"page": page, "form": form, "return_form": ReturnForm(), "query": request.GET.urlencode()},
+        {"page": page, "form": form, "query": request.GET.urlencode()},
     )
 
 
@@ -306,21 +307,18 @@ def _back_to_queue(request) -> HttpResponse:
 
 def _row(request, record, **extra) -> HttpResponse:
     record = _with_duplicates(
-        ActivityRecord.objects.filter(pk=record.pk).select_related(
-            "unit", "domain", "filed_by", "revision_of"
-        )
+        ActivityRecord.objects.filter(pk=record.pk).select_related("unit", "domain")
     ).first()
     if record is None:  # an approved edit is merged into its original
         return HttpResponse("")
+    form = extra.pop("form", None)
+    if form is not None and form.errors:
+        extra["error_reason"] = "; ".join(form.errors.get("reason", []))
+        extra["reason"] = form.data.get("reason", "")
     return render(
         request,
         "activities/_partials/queue_row.html",
-        {
-            "record": record,
-            "return_form": extra.pop("form", ReturnForm()),
-            "query": request.POST.get("query", ""),
-            **extra,
-        },
+        {"record": record, "query": request.POST.get("query", ""), **extra},
     )
 
 
