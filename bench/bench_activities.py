@@ -107,7 +107,9 @@ def _filing(h, township) -> None:
             },
         )
         if response.status_code != 302:
-            raise AssertionError(f"filing answered {response.status_code}: {response.content[:500]!r}")
+            raise AssertionError(
+                f"filing answered {response.status_code}: {response.content[:500]!r}"
+            )
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figure = h.call(
