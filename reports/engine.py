@@ -28,6 +28,7 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
 
 
 def render_html(template: str, context: dict, *, mode: str = "single") -> str:

@@ -139,11 +139,13 @@ def _error_text(exc: Exception) -> str:
     return _("生成报告时出错：%(error)s") % {"error": f"{type(exc).__name__}: {exc}"[:500]}
 
 
-def render_to_file(kind: str, campaign: Campaign, parameters: dict, path, today=None) -> int:
-    """Render synchronously to a file (the render_report command); returns the page count."""
+def render_to_file(kind: str, campaign: Campaign, parameters: dict, path, today=None):
+    """Render synchronously to a file (the render_report command); returns the Rendered."""
     spec = spec_for(kind)
     params = clean_parameters(kind, parameters)
-    rendered = spec.render(spec.build(campaign, params, today))
+    context = spec.build(campaign, params, today)
+    rendered = spec.render(context)
+    rendered.stats = {"worker_peak_mib": context.get("_worker_peak_mib", 0.0)}
     with open(path, "wb") as fh:
         fh.write(rendered.pdf)
-    return rendered.pages
+    return rendered

@@ -41,6 +41,7 @@ def make_dossier_data(
     photos_per_site: int = 2,
     items: int = 4,
     evidence_per_item: int = 1,
+    evidence_every: int = 1,
     photo_size: tuple[int, int] = (1200, 900),
     rectifications: int = 2,
     user=None,
@@ -174,7 +175,7 @@ def make_dossier_data(
                 score=Decimal("4") if i % 2 else Decimal("5"),
                 finding="台账不健全" if i % 2 else "",
             )
-            for e in range(evidence_per_item):
+            for e in range(evidence_per_item if i % evidence_every == 0 else 0):
                 digest = hashlib.sha256(f"ev-{campaign.pk}-{s}-{i}-{e}".encode()).hexdigest()
                 ev = Evidence.objects.create(
                     record=record,

@@ -69,6 +69,9 @@ def test_merged_page_numbers_equal_a_single_pass(
     for number, page in enumerate(pages[1 : merged.pages], start=2):
         assert f"第{number}页共{merged.pages}页" in page.replace(" ", "")
     assert "第1页" not in pages[0].replace(" ", "")
+    # the running header on every page but the cover
+    for page in pages[1 : merged.pages]:
+        assert "甲镇2026年创建廉政文化示范区域" in page.replace(" ", "")
     # the evidence index points to the page where each photo is
     index_rows = re.findall(r"^\s*(\d+)\s+(\S+).*?(\d+)\s*$", pages[-2] + pages[-1], re.M)
     assert index_rows

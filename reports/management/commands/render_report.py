@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import resource
 import time
 
 from django.core.exceptions import ValidationError
@@ -23,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--month", default="", help="YYYY-MM, for the monthly report")
         parser.add_argument("--notice", type=int, help="notice id, for the notice")
         parser.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument(
+            "--stats", action="store_true", help="print time, pages and peak memory as JSON"
+        )
 
-    def handle(self, *args, kind, campaign, output, month, notice, today, **options):
+    def handle(self, *args, kind, campaign, output, month, notice, today, stats, **options):
         try:
             campaign_obj = Campaign.objects.select_related("township").get(pk=campaign)
         except Campaign.DoesNotExist:
@@ -32,7 +37,24 @@ class Command(BaseCommand):
         parameters = {"month": month, "notice": notice}
         started = time.perf_counter()
         try:
-            pages = render_to_file(kind, campaign_obj, parameters, output, today=today)
+            rendered = render_to_file(kind, campaign_obj, parameters, output, today=today)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(f"{output}: {pages} pages in {time.perf_counter() - started:.1f} s")
+        seconds = time.perf_counter() - started
+        for warning in rendered.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if stats:
+            main_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            worker_mib = rendered.stats.get("worker_peak_mib", 0.0)
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "seconds": round(seconds, 2),
+                        "pages": rendered.pages,
+                        "main_peak_mib": round(main_mib, 1),
+                        "worker_peak_mib": round(worker_mib, 1),
+                    }
+                )
+            )
+        else:
+            self.stdout.write(f"{output}: {rendered.pages} pages in {seconds:.1f} s")
