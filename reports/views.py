@@ -111,7 +111,11 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The same context as the PDF, as an HTML page (for a quick look before printing)."""
     report = get_report_for(request.user, pk)
     spec = spec_for(report.kind)
-    context = spec.build(report.campaign, report.parameters)
+    try:
+        context = spec.build(report.campaign, report.parameters)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("reports:report_detail", report.pk)
     return HttpResponse(render_html(spec.template, context, mode="preview"))
 
 

@@ -198,3 +198,26 @@ def test_send_dossier_then_reviewer_sees_it(world, login):
     assert login(world.reviewer).get(detail).status_code == 200
     assert login(world.reviewer).post(url).status_code == 403
     assert login(world.other_reviewer).get(detail).status_code == 404
+
+
+def test_preview_of_a_notice_without_notice_goes_back_with_the_reason(world, login):
+    report = ReportFactory(campaign=world.campaign_a, kind=Kind.NOTICE)
+    client = login(world.office_a)
+    response = client.get(reverse("reports:report_preview", args=[report.pk]))
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert "还没有通报" in page.content.decode()
+
+
+def test_dossier_preview_shows_no_media_urls(world, login, domains_a):
+    from tests.reports.factories import make_dossier_data
+
+    make_dossier_data(world.campaign_a, sites=1, photos_per_site=1, items=1)
+    report = ReportFactory(campaign=world.campaign_a, kind=Kind.DOSSIER)
+    body = (
+        login(world.leader_a)
+        .get(reverse("reports:report_preview", args=[report.pk]))
+        .content.decode()
+    )
+    assert "清风廉政文化示范点1号" in body
+    assert "/media/" not in body

@@ -1,0 +1,148 @@
+"""Report rendering on the big campaign: context builds in-process, PDFs in a subprocess.
+
+The PDFs run through `manage.py render_report --stats` in a fresh process each time so that
+the peak memory (ru_maxrss of the render process, plus the peak of its chapter workers) belongs
+to one render. The dossier gets a fixed sample on top of the scale data: 40 sites with 4 photos
+each (2000 × 1500 JPEGs, downscaled before layout), a self-assessment and a pre-check of 20
+criteria per site with evidence photos, rectifications — about 300 photos and 200 pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.harness import Figure, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "3"))
+
+
+def _big_campaign():
+    from campaigns.models import Campaign
+
+    named = Campaign.objects.filter(name__startswith="规模测试活动").order_by("id")
+    return max(named, key=lambda c: c.records.count()) if named else Campaign.objects.first()
+
+
+def _ensure_dossier_sample(campaign) -> None:
+    from sites.models import Site
+    from tests.reports.factories import make_dossier_data
+
+    if Site.objects.filter(campaign=campaign, name__startswith="清风廉政文化示范点").exists():
+        return
+    make_dossier_data(
+        campaign,
+        sites=40,
+        photos_per_site=4,
+        items=20,
+        evidence_per_item=1,
+        evidence_every=6,
+        photo_size=(2000, 1500),
+        rectifications=3,
+    )
+
+
+def _ensure_notice(campaign):
+    from assessments.models import Notice, NoticeEntry
+    from organisations.models import Organisation
+
+    notice = Notice.objects.filter(campaign=campaign, title__startswith="基准测试通报").first()
+    if notice:
+        return notice
+    notice = Notice.objects.create(
+        campaign=campaign,
+        title="基准测试通报：关于廉政文化示范区域创建工作进展情况的通报",
+        doc_number="基准〔2026〕1号",
+        intro="为推动创建工作落实，现将各单位进展情况通报如下。\n" * 3,
+        as_of=dt.date(2026, 6, 15),
+        status="published",
+    )
+    units = list(Organisation.objects.units().filter(township=campaign.township)[:130])
+    categories = [
+        "overdue_tasks",
+        "missing_reports",
+        "overdue_rectifications",
+        "incomplete_archives",
+    ]
+    NoticeEntry.objects.bulk_create(
+        NoticeEntry(
+            notice=notice,
+            unit=unit,
+            category=categories[i % 4],
+            count=1 + i % 5,
+            detail=f"逾期任务{1 + i % 5}项，台账资料不健全，月报未按时报送，请于7月1日前整改到位。",
+            order=i,
+        )
+        for i, unit in enumerate(units)
+    )
+    return notice
+
+
+def _render(kind: str, campaign, *extra: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{kind}.pdf"
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "render_report",
+                kind,
+                "--campaign",
+                str(campaign.pk),
+                "-o",
+                str(out),
+                "--stats",
+                *extra,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _pdf_figure(h, name: str, kind: str, campaign, *extra: str) -> None:
+    runs = [_render(kind, campaign, *extra) for _ in range(RUNS)]
+    seconds = [r["seconds"] * 1000 for r in runs]
+    main = max(r["main_peak_mib"] for r in runs)
+    workers = max(r["worker_peak_mib"] for r in runs)
+    h.record(
+        Figure(
+            name=name,
+            p50_ms=round(percentile(seconds, 50), 1),
+            p95_ms=round(percentile(seconds, 95), 1),
+            queries=None,
+            peak_mib=round(main + 2 * workers, 1),
+            note=f"{runs[0]['pages']} pages; RSS main {main:.0f} MiB + 2 workers × {workers:.0f} MiB",
+        )
+    )
+
+
+def run(h) -> None:
+    from reports.contexts import dossier, work_report
+
+    campaign = _big_campaign()
+    _ensure_dossier_sample(campaign)
+    notice = _ensure_notice(campaign)
+    h.call(
+        "reports: work report context", lambda: work_report.build(campaign, {}), runs=5, warmup=1
+    )
+    h.call(
+        "reports: dossier context (300 photos)",
+        lambda: dossier.build(campaign, {}),
+        runs=3,
+        warmup=1,
+    )
+    _pdf_figure(h, "reports: dossier PDF (~200 pages, 300 photos)", "dossier", campaign)
+    _pdf_figure(
+        h, "reports: notice PDF (GB/T 9704)", "notice", campaign, "--notice", str(notice.pk)
+    )
+    _pdf_figure(h, "reports: work report PDF", "work-report", campaign)
+    _pdf_figure(h, "reports: monthly report PDF", "monthly", campaign, "--month", "2026-06")
