@@ -294,8 +294,14 @@ class Task(models.Model):
     # Activity type codes (activities.types.ActivityType) that count toward this task; empty = any.
     activity_types = models.JSONField(_("计入的活动类型"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stored aggregates of the periods, written only by campaigns.progress.recompute_tasks:
+    # the due date of the earliest period not yet done (None when every period is done) and
+    # whether any period has achieved anything. They make status filters and "next due first"
+    # ordering index scans instead of a subquery per task.
+    open_due = models.DateField(_("最早未完成期限"), null=True, blank=True, editable=False)
+    has_progress = models.BooleanField(_("已有进展"), default=False, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[co_units])
+    history = HistoricalRecords(m2m_fields=[co_units], excluded_fields=["open_due", "has_progress"])
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -311,7 +317,11 @@ class Task(models.Model):
                 condition=Q(due_date__gte=models.F("start_date")), name="task_dates_order"
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "domain"]), models.Index(fields=["lead_unit"])]
+        indexes = [
+            models.Index(fields=["campaign", "domain"]),
+            models.Index(fields=["lead_unit"]),
+            models.Index(fields=["campaign", "open_due", "id"], name="task_campaign_open_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from campaigns import progress
 from campaigns.access import current_campaigns
-from campaigns.models import Task, TaskPeriod
+from campaigns.models import Task
 from organisations.home import home_panel
 
 LIAISON_TASKS = 8
@@ -40,32 +39,30 @@ def office_overview(request, scope):
     return {"template": "campaigns/_partials/home_office.html", "rows": rows}
 
 
-def next_tasks(user, unit_ids, today, limit=LIAISON_TASKS):
-    """The unit's open tasks, the one with the nearest due period first."""
-    next_period = TaskPeriod.objects.filter(
-        task=OuterRef("pk"), due_date__gte=today, achieved__lt=OuterRef("target_count")
-    ).order_by("due_date")
+def next_tasks(user, today, campaign_ids=None, limit=LIAISON_TASKS):
+    """The user's open tasks not yet overdue, the one with the nearest due period first."""
+    if campaign_ids is None:
+        campaign_ids = [c.pk for c in current_campaigns(user)]
     tasks = (
         Task.objects.visible_to(user)
-        .filter(campaign__in=[c.pk for c in current_campaigns(user)])
-        .annotate(
-            next_due=Subquery(next_period.values("due_date")[:1]),
-            next_label=Subquery(next_period.values("label")[:1]),
-            next_achieved=Subquery(next_period.values("achieved")[:1]),
-        )
-        .filter(next_due__isnull=False)
+        .filter(campaign__in=campaign_ids, open_due__gte=today)
         .select_related("domain", "lead_unit")
-        .order_by(F("next_due").asc(), "pk")[:limit]
+        .prefetch_related("periods")
+        .order_by("open_due", "pk")[:limit]
     )
-    return list(tasks)
+    tasks = list(tasks)
+    for task in tasks:
+        task.summary = progress.task_summary(task, today)
+    return tasks
 
 
 @home_panel("liaison", order=20)
 def liaison_tasks(request, scope):
     today = timezone.localdate()
-    tasks = next_tasks(request.user, scope.liaison_units, today)
+    campaign_ids = [c.pk for c in current_campaigns(request.user)]
+    tasks = next_tasks(request.user, today, campaign_ids)
     overdue = progress.overdue_tasks(Task.objects.visible_to(request.user), today).filter(
-        campaign__in=[c.pk for c in current_campaigns(request.user)]
+        campaign__in=campaign_ids
     )
     return {
         "template": "campaigns/_partials/home_liaison.html",

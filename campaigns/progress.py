@@ -7,8 +7,10 @@ Per `Task.measure` a period achieves: activities = the number of such records, p
 the sum of their participants, percent = that sum / `target_base` * 100 (floored).
 A period is done when it achieves the task's `target_count`.
 
-For speed the figure is kept in `TaskPeriod.achieved`; the functions below that write it are
-the only writers, and tests prove it equals what the rows say (`compute_achieved`).
+For speed the figure is kept in `TaskPeriod.achieved`, and per task `Task.open_due` (the due
+date of the earliest period not done; None when all are done) and `Task.has_progress`; the
+functions below that write them are the only writers, and tests prove they equal what the
+rows say (`compute_achieved`, `task_state`).
 
 Public functions
 ----------------
@@ -16,6 +18,8 @@ records_changed(record_ids, task_ids=())
     Call inside the transaction after records were approved, edited, un-approved, deleted or
     re-linked. Recomputes every task the records are linked to *now*, plus `task_ids`: when a
     change removes a record's link to a task (or deletes the record), pass those task ids too.
+refresh_task_state(task_ids)
+    Re-derive the task-level aggregates from the stored period figures (cheap).
 recompute_tasks(task_ids) / recompute_campaign(campaign_id)
     Rebuild the stored figure (after a task's target, measure, types or dates change; after
     bulk loads such as scale data).
@@ -31,6 +35,7 @@ task_summary(task, today) -> TaskSummary
 filter_tasks_by_status(tasks_qs, status, today) / overdue_tasks(tasks_qs, today)
     SQL filters on task status (a task is done when all its periods are; overdue when one
     period is past due and not done; otherwise in progress once anything is achieved).
+    Ordering tasks by `open_due` (nulls last) puts the next due (or overdue) period first.
 domain_counts(campaign, today) -> list[DomainCount]
     Per campaign domain: tasks total, done, overdue (two queries whatever the campaign size).
 """
@@ -43,7 +48,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +61,14 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("进行中")
     DONE = "done", _("已完成")
     OVERDUE = "overdue", _("已逾期")
+
+
+BADGES = {
+    Status.NOT_STARTED: "text-bg-secondary",
+    Status.IN_PROGRESS: "text-bg-primary",
+    Status.DONE: "text-bg-success",
+    Status.OVERDUE: "text-bg-danger",
+}
 
 
 def period_status(achieved: int, target: int, due_date: dt.date, today: dt.date) -> str:
@@ -121,23 +134,63 @@ def compute_achieved(task_ids: Iterable[int]) -> dict[int, int]:
 
 
 def recompute_tasks(task_ids: Iterable[int], batch: int = 500) -> int:
-    """Rewrite `TaskPeriod.achieved` for these tasks; returns how many periods changed."""
+    """Rewrite `TaskPeriod.achieved` and the task-level `open_due` / `has_progress` for these
+    tasks; returns how many periods changed."""
     ids = sorted(set(task_ids))
     changed = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         fresh = compute_achieved(chunk)
+        periods = list(
+            TaskPeriod.objects.filter(task_id__in=chunk).values_list(
+                "pk", "task_id", "due_date", "achieved"
+            )
+        )
         stale = [
             TaskPeriod(pk=pk, achieved=fresh[pk])
-            for pk, old in TaskPeriod.objects.filter(task_id__in=chunk).values_list(
-                "pk", "achieved"
-            )
+            for pk, _task, _due, old in periods
             if fresh.get(pk, 0) != old
         ]
         if stale:
             TaskPeriod.objects.bulk_update(stale, ["achieved"], batch_size=1000)
             changed += len(stale)
+        _store_task_state(chunk, [(pk, t, due, fresh.get(pk, 0)) for pk, t, due, _o in periods])
     return changed
+
+
+def task_state(target: int, periods: Iterable[tuple[dt.date, int]]) -> tuple[dt.date | None, bool]:
+    """(open_due, has_progress) of a task from its periods' (due_date, achieved)."""
+    periods = list(periods)
+    open_dues = [due for due, achieved in periods if achieved < target]
+    return (min(open_dues) if open_dues else None, any(a > 0 for _d, a in periods))
+
+
+def refresh_task_state(task_ids: Iterable[int]) -> None:
+    """Re-derive `open_due` / `has_progress` from the periods as stored (no record reads).
+
+    Runs on every single TaskPeriod save (see campaigns.apps), so a period made row by row
+    (a test factory, the admin) leaves its task consistent too."""
+    ids = list(set(task_ids))
+    periods = TaskPeriod.objects.filter(task_id__in=ids).values_list(
+        "pk", "task_id", "due_date", "achieved"
+    )
+    _store_task_state(ids, list(periods))
+
+
+def _store_task_state(task_ids, periods) -> None:
+    by_task = defaultdict(list)
+    for _pk, task_id, due, achieved in periods:
+        by_task[task_id].append((due, achieved))
+    stale = []
+    for task in Task.objects.filter(pk__in=task_ids).only(
+        "pk", "target_count", "open_due", "has_progress"
+    ):
+        open_due, has_progress = task_state(task.target_count, by_task[task.pk])
+        if (task.open_due, task.has_progress) != (open_due, has_progress):
+            task.open_due, task.has_progress = open_due, has_progress
+            stale.append(task)
+    if stale:
+        Task.objects.bulk_update(stale, ["open_due", "has_progress"], batch_size=1000)
 
 
 def recompute_campaign(campaign_id: int) -> int:
@@ -186,33 +239,21 @@ def annotate_progress(periods_qs, today: dt.date | None = None):
     )
 
 
-def _undone():
-    return TaskPeriod.objects.filter(task=OuterRef("pk"), achieved__lt=OuterRef("target_count"))
-
-
-def _overdue(today: dt.date):
-    return _undone().filter(due_date__lt=today)
-
-
-def _started():
-    return TaskPeriod.objects.filter(task=OuterRef("pk"), achieved__gt=0)
-
-
 def overdue_tasks(tasks_qs, today: dt.date | None = None):
-    return tasks_qs.filter(Exists(_overdue(_today(today))))
+    """Tasks with a period past its due date and not done."""
+    return tasks_qs.filter(open_due__lt=_today(today))
 
 
 def filter_tasks_by_status(tasks_qs, status: str, today: dt.date | None = None):
     today = _today(today)
     if status == Status.DONE:
-        return tasks_qs.filter(~Exists(_undone()))
+        return tasks_qs.filter(open_due__isnull=True)
     if status == Status.OVERDUE:
-        return tasks_qs.filter(Exists(_overdue(today)))
-    open_ = tasks_qs.filter(Exists(_undone()), ~Exists(_overdue(today)))
+        return tasks_qs.filter(open_due__lt=today)
     if status == Status.IN_PROGRESS:
-        return open_.filter(Exists(_started()))
+        return tasks_qs.filter(open_due__gte=today, has_progress=True)
     if status == Status.NOT_STARTED:
-        return open_.filter(~Exists(_started()))
+        return tasks_qs.filter(open_due__gte=today, has_progress=False)
     return tasks_qs
 
 
@@ -226,6 +267,10 @@ class TaskSummary:
     @property
     def status_label(self) -> str:
         return Status(self.status).label
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
 
 
 def task_summary(task: Task, today: dt.date | None = None) -> TaskSummary:
@@ -276,8 +321,8 @@ def domain_counts(campaign, today: dt.date | None = None) -> list[DomainCount]:
         .values("domain_id")
         .annotate(
             total=Count("pk"),
-            done=Count("pk", filter=~Exists(_undone())),
-            overdue=Count("pk", filter=Exists(_overdue(today))),
+            done=Count("pk", filter=Q(open_due__isnull=True)),
+            overdue=Count("pk", filter=Q(open_due__lt=today)),
         )
     }
     result = []

@@ -87,6 +87,7 @@ def _tasks(ctx, rng, campaign, domains, start) -> None:
     due = _months_later_end(start, MONTHS - 1)
     measures = [Task.Measure.ACTIVITIES] * 6 + [Task.Measure.PARTICIPANTS] * 3
     types = [t.value for t in ActivityType]
+    windows = period_windows(Task.Recurrence.MONTHLY, start, due)
     tasks = []
     for i in range(ctx.tasks):
         measure = rng.choice(measures + [Task.Measure.PERCENT])
@@ -104,10 +105,10 @@ def _tasks(ctx, rng, campaign, domains, start) -> None:
                 start_date=start,
                 due_date=due,
                 activity_types=rng.sample(types, 2) if i % 3 == 0 else [],
+                open_due=windows[0].due_date,  # nothing achieved yet: the first period is open
             )
         )
     Task.objects.bulk_create(tasks, batch_size=2000)
-    windows = period_windows(Task.Recurrence.MONTHLY, start, due)
     periods, co = [], []
     through = Task.co_units.through
     for i, task in enumerate(tasks):

@@ -198,6 +198,7 @@ def copy_campaign(source: Campaign, year: int, by=None) -> Campaign:
             due_date=_shift(milestone.due_date, years),
             description=milestone.description,
         )
+    new_ids = []
     for task in source.tasks.prefetch_related("co_units"):
         co_units = list(task.co_units.all())
         task.pk = task.id = None
@@ -209,6 +210,8 @@ def copy_campaign(source: Campaign, year: int, by=None) -> Campaign:
         task.save()
         task.co_units.set(co_units)
         sync_periods(task)
+        new_ids.append(task.pk)
+    recompute_tasks(new_ids)
     return new
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +35,7 @@ from campaigns.forms import (
     TaskForm,
     TaskImportForm,
 )
-from campaigns.models import CampaignDomain, Phase, Task, TaskPeriod
+from campaigns.models import CampaignDomain, Phase, Task
 from organisations.access import scope_for
 from organisations.models import Organisation
 
@@ -237,21 +237,9 @@ class TaskFilter:
         return tasks
 
     def ordered(self):
-        """Next due period first: the earliest open period's due date, then domain order."""
-        next_due = (
-            TaskPeriod.objects.filter(
-                task=OuterRef("pk"),
-                due_date__gte=self.today,
-                achieved__lt=OuterRef("target_count"),
-            )
-            .order_by("due_date")
-            .values("due_date")[:1]
-        )
-        return (
-            self.queryset()
-            .annotate(next_due=Subquery(next_due))
-            .order_by(F("next_due").asc(nulls_last=True), "domain__order", "pk")
-        )
+        """Next due period first: the earliest period not done (overdue ones lead), done
+        tasks last."""
+        return self.queryset().order_by(F("open_due").asc(nulls_last=True), "pk")
 
     def options(self) -> dict:
         ids = [c.pk for c in self.campaigns]

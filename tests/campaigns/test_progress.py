@@ -117,6 +117,12 @@ def test_stored_figure_equals_the_figure_computed_from_the_rows(world):
             expected[period.pk] = sum(r.participants for r in hits)
     assert stored == expected
     assert any(stored.values())
+    # the task-level aggregates follow from the same rows
+    for task in Task.objects.prefetch_related("periods"):
+        undone = [p.due_date for p in task.periods.all() if expected[p.pk] < task.target_count]
+        assert task.open_due == (min(undone) if undone else None)
+        assert task.has_progress == any(expected[p.pk] for p in task.periods.all())
+    assert Task.objects.filter(open_due__isnull=True).exists()  # some task is fully done
     assert progress.compute_achieved([t.pk for t in tasks]) == stored
 
 
