@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from activities.models import ActivityRecord, Evidence
 from assessments import scoring
@@ -255,19 +255,17 @@ def save_scores(assessment: Assessment, rows: Sequence[ScoreRow], by) -> list[It
     changed = []
     for row in rows:
         score = scores[row.item_id]
+        before = (score.score, score.passed, score.finding, score.override_reason)
         score.score = row.score
         score.passed = row.passed
         score.finding = row.finding.strip()
         score.override_reason = row.override_reason.strip() if _overrides(score, row) else ""
-        changed.append(score)
-    bulk_update_with_history(
-        changed,
-        ItemScore,
-        ["score", "passed", "finding", "override_reason"],
-        batch_size=500,
-        default_user=by,
-    )
-    ids = [s.pk for s in changed]
+        if (score.score, score.passed, score.finding, score.override_reason) != before:
+            changed.append(score)  # only changed rows are written and get a history entry
+    if changed:
+        _update_scores(changed)
+        ItemScore.history.bulk_history_create(changed, update=True, default_user=by)
+    ids = [scores[row.item_id].pk for row in rows]
     _replace_links(
         LinkedRecord,
         "record_id",
@@ -280,7 +278,28 @@ def save_scores(assessment: Assessment, rows: Sequence[ScoreRow], by) -> list[It
         ids,
         {scores[r.item_id].pk: set(r.evidence_ids) for r in rows},
     )
-    return changed
+    return [scores[row.item_id] for row in rows]
+
+
+def _update_scores(changed: list[ItemScore]) -> None:
+    """One UPDATE … FROM (VALUES …) for all changed rows (PostgreSQL and SQLite ≥ 3.33).
+
+    Django's bulk_update builds a CASE per field per row, which costs ~5 ms of Python for a
+    60-item sheet; this statement is built in microseconds."""
+    table = connection.ops.quote_name(ItemScore._meta.db_table)
+    rows = ", ".join(
+        ["(CAST(%s AS integer), CAST(%s AS numeric), CAST(%s AS boolean), %s, %s)"] * len(changed)
+    )
+    params = []
+    for s in changed:
+        params += [s.pk, s.score, s.passed, s.finding, s.override_reason]
+    sql = (
+        f"WITH v(id, score, passed, finding, reason) AS (VALUES {rows}) "  # noqa: S608 - only placeholders
+        f"UPDATE {table} SET score = v.score, passed = v.passed, finding = v.finding, "
+        f"override_reason = v.reason FROM v WHERE {table}.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _overrides(score: ItemScore, row: ScoreRow) -> bool:
