@@ -30,8 +30,10 @@ period_status(achieved, target, due_date, today) -> Status value
     overdue (past its due date and not done).
 annotate_progress(periods_qs, today=None)
     Adds `target`, `status` and `progress_pct` (0-100) to TaskPeriod rows, in the same query.
-task_summary(task, today) -> TaskSummary
+task_summary(task, today, periods=None) -> TaskSummary
     For a task whose `periods` are prefetched: status, periods done/total, next open period.
+summarise(tasks, today)
+    Sets `task.summary` on a page of tasks with one query (plain values, no model objects).
 filter_tasks_by_status(tasks_qs, status, today) / overdue_tasks(tasks_qs, today)
     SQL filters on task status (a task is done when all its periods are; overdue when one
     period is past due and not done; otherwise in progress once anything is achieved).
@@ -273,26 +275,51 @@ class TaskSummary:
         return BADGES[self.status]
 
 
-def task_summary(task: Task, today: dt.date | None = None) -> TaskSummary:
-    """Summary from the task's prefetched `periods` (no query when they are prefetched)."""
+def task_summary(task: Task, today: dt.date | None = None, periods=None) -> TaskSummary:
+    """Summary of one task from its periods: the prefetched `task.periods` (no query), or
+    `periods` given as any objects with index, label, start_date, due_date and achieved."""
     today = _today(today)
-    periods = sorted(task.periods.all(), key=lambda p: p.index)
-    statuses = [period_status(p.achieved, task.target_count, p.due_date, today) for p in periods]
+    rows = periods if periods is not None else task.periods.all()
+    rows = sorted(rows, key=lambda p: p.index)
+    statuses = [period_status(p.achieved, task.target_count, p.due_date, today) for p in rows]
     done = statuses.count(Status.DONE)
-    if done == len(periods):
+    if done == len(rows):
         status = Status.DONE
     elif Status.OVERDUE in statuses:
         status = Status.OVERDUE
-    elif any(p.achieved > 0 for p in periods):
+    elif any(p.achieved > 0 for p in rows):
         status = Status.IN_PROGRESS
     else:
         status = Status.NOT_STARTED
     upcoming = [
-        p
-        for p, s in zip(periods, statuses, strict=True)
-        if s != Status.DONE and p.due_date >= today
+        p for p, s in zip(rows, statuses, strict=True) if s != Status.DONE and p.due_date >= today
     ]
-    return TaskSummary(status, done, len(periods), upcoming[0] if upcoming else None)
+    return TaskSummary(status, done, len(rows), upcoming[0] if upcoming else None)
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """A period read as plain values (cheaper than a model instance on long lists)."""
+
+    id: int
+    task_id: int
+    index: int
+    label: str
+    start_date: dt.date
+    due_date: dt.date
+    achieved: int
+
+
+def summarise(tasks, today: dt.date | None = None) -> None:
+    """Set `task.summary` on each task of a page with one query for all their periods."""
+    tasks = list(tasks)
+    by_task = defaultdict(list)
+    fields = ("id", "task_id", "index", "label", "start_date", "due_date", "achieved")
+    for values in TaskPeriod.objects.filter(task__in=[t.pk for t in tasks]).values_list(*fields):
+        row = PeriodRow(*values)
+        by_task[row.task_id].append(row)
+    for task in tasks:
+        task.summary = task_summary(task, today, by_task[task.pk])
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -269,12 +269,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     filters = TaskFilter(request, today)
     tasks = (
         filters.ordered()
-        .select_related("domain", "lead_unit", "campaign")
-        .prefetch_related("periods", "co_units")
+        .select_related("domain", "lead_unit")
+        .prefetch_related(Prefetch("co_units", Organisation.objects.only("pk", "name")))
     )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    for task in page:
-        task.summary = progress.task_summary(task, today)
+    progress.summarise(page.object_list, today)
     managed = [c for c in filters.campaigns if can_manage(request.user, c)]
     context = {
         "page": page,

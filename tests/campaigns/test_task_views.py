@@ -32,6 +32,8 @@ def test_office_sees_every_task_of_the_township(world, plan, login):
     assert response.status_code == 200
     assert titles(response) == {"村干部廉政法规讲座", "主要路口廉政标语", "廉政文化下村活动"}
     assert response.context["managed_campaigns"] == [world.campaign_a]
+    detail = reverse("campaigns:task_detail", args=[plan["mine"].pk])
+    assert f'href="{detail}"' in response.content.decode()
 
 
 def test_liaison_sees_the_tasks_their_unit_leads_or_cohosts(world, plan, login):
