@@ -12,13 +12,16 @@ it to `CHANNELS`. The sweep does not change.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Protocol
 
 from django.db import transaction
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification, OutboundEmail, Preference, Reminder
+from notifications.rows import insert_rows
 
 
 class Channel(Protocol):
@@ -29,39 +32,44 @@ class Channel(Protocol):
 
 def describe(reminder: Reminder) -> str:
     """One line saying when the thing is due, the Chinese way."""
-    when = date_format(reminder.deadline, "DATE_FORMAT")
-    if reminder.offset < 0:
-        return _("截止日期 %(date)s，还有 %(days)s 天。") % {"date": when, "days": -reminder.offset}
-    if reminder.offset == 0:
+    return _describe(reminder.deadline, reminder.offset, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _describe(deadline: dt.date, offset: int, language: str | None) -> str:
+    # cached: a sweep describes thousands of reminders that share a handful of dates
+    when = date_format(deadline, "DATE_FORMAT")
+    if offset < 0:
+        return _("截止日期 %(date)s，还有 %(days)s 天。") % {"date": when, "days": -offset}
+    if offset == 0:
         return _("今天（%(date)s）截止。") % {"date": when}
     return _("已于 %(date)s 截止，逾期 %(days)s 天，请尽快完成。") % {
         "date": when,
-        "days": reminder.offset,
+        "days": offset,
     }
 
 
 def subject(reminder: Reminder) -> str:
-    if reminder.offset > 0:
-        return _("【催办】%(title)s") % {"title": reminder.title}
-    return _("【提醒】%(title)s") % {"title": reminder.title}
+    chase, remind = _prefixes(get_language())
+    return f"{chase if reminder.offset > 0 else remind}{reminder.title}"
+
+
+@lru_cache(maxsize=8)
+def _prefixes(language: str | None) -> tuple[str, str]:
+    return _("【催办】"), _("【提醒】")
 
 
 class InAppChannel:
     code = "in_app"
 
     def deliver(self, reminders: list[Reminder], now: dt.datetime) -> None:
-        Notification.objects.bulk_create(
+        insert_rows(
+            Notification,
+            ["user", "reminder", "kind", "title", "body", "url", "created_at"],
             [
-                Notification(
-                    user_id=r.recipient_id,
-                    reminder=r,
-                    kind=r.kind,
-                    title=subject(r),
-                    body=describe(r),
-                    url=r.url,
-                )
+                (r.recipient_id, r.pk, r.kind, subject(r)[:200], describe(r), r.url, now)
                 for r in reminders
-            ]
+            ],
         )
 
 
@@ -102,18 +110,20 @@ class EmailChannel:
                 else OutboundEmail.State.PENDING
             )
             rows.append(
-                OutboundEmail(
-                    user_id=r.recipient_id,
-                    kind=OutboundEmail.Kind.REMINDER,
-                    reminder=r,
-                    to=to,
-                    subject=subject(r)[:200],
-                    text="",
-                    state=state,
-                )
+                (r.recipient_id, OutboundEmail.Kind.REMINDER, r.pk, to, subject(r)[:200], state)
             )
-        created = OutboundEmail.objects.bulk_create(rows)
-        enqueue_emails([e.pk for e in created if e.state == OutboundEmail.State.PENDING])
+        pending = [row for row in rows if row[-1] == OutboundEmail.State.PENDING]
+        held = [row for row in rows if row[-1] != OutboundEmail.State.PENDING]
+        fields = ["user", "kind", "reminder", "to", "subject", "state"]
+        extra = ["text", "html", "attempts", "last_error", "created_at"]
+        tail = ("", "", 0, "", now)
+        if held:
+            insert_rows(OutboundEmail, fields + extra, [row + tail for row in held])
+        if pending:
+            ids = insert_rows(
+                OutboundEmail, fields + extra, [row + tail for row in pending], returning=True
+            )
+            enqueue_emails(ids)
 
 
 def enqueue_emails(ids: list[int]) -> None:

@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
@@ -38,11 +39,22 @@ class Deadline:
     url: str = ""
 
 
-def url_or_blank(name: str, *args) -> str:
+PLACEHOLDER = 987654321
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(name: str, n_args: int) -> str | None:
     try:
-        return reverse(name, args=args)
+        return reverse(name, args=[PLACEHOLDER] * n_args).replace(str(PLACEHOLDER), "{}")
     except NoReverseMatch:
-        return ""
+        return None
+
+
+def url_or_blank(name: str, *args) -> str:
+    """reverse() for integer arguments, resolved once per URL name (the sweep builds
+    thousands of links); "" while the named page does not exist."""
+    pattern = _url_pattern(name, len(args))
+    return pattern.format(*args) if pattern is not None else ""
 
 
 class Provider:
@@ -82,6 +94,12 @@ class TaskPeriodProvider(Provider):
 
     kind = "task_period"
     label = _("任务期间到期")
+
+    def open_keys(self, object_ids):
+        rows = TaskPeriod.objects.filter(
+            pk__in=list(object_ids), achieved__lt=F("task__target_count")
+        ).values_list("pk", "due_date")
+        return {(self.kind, pk, due) for pk, due in rows}
 
     def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
         qs = self.narrow(

@@ -36,6 +36,7 @@ from notifications import conf
 from notifications.channels import CHANNELS
 from notifications.deadlines import PROVIDERS, Deadline
 from notifications.models import Reminder, ReminderPolicy, SweepRun
+from notifications.rows import insert_rows
 from organisations.models import Role
 
 log = logging.getLogger(__name__)
@@ -92,21 +93,40 @@ class Planned:
         d = self.deadline
         return (self.recipient_id, d.kind, d.object_id, d.due_date, self.offset)
 
-    def row(self) -> Reminder:
+    def row(self, now: dt.datetime) -> tuple:
         d = self.deadline
-        return Reminder(
-            recipient_id=self.recipient_id,
-            kind=d.kind,
-            object_id=d.object_id,
-            deadline=d.due_date,
-            offset=self.offset,
-            campaign_id=d.campaign_id,
-            township_id=d.township_id,
-            unit_id=d.unit_id,
-            title=d.title[:200],
-            url=d.url,
-            send_after=self.send_after,
+        return (
+            self.recipient_id,
+            d.kind,
+            d.object_id,
+            d.due_date,
+            self.offset,
+            d.campaign_id,
+            d.township_id,
+            d.unit_id,
+            d.title[:200],
+            d.url,
+            self.send_after,
+            Reminder.Status.PENDING,
+            now,
         )
+
+
+ROW_FIELDS = [
+    "recipient",
+    "kind",
+    "object_id",
+    "deadline",
+    "offset",
+    "campaign",
+    "township",
+    "unit",
+    "title",
+    "url",
+    "send_after",
+    "status",
+    "created_at",
+]
 
 
 def recipients_by_org(township_ids) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
@@ -151,17 +171,23 @@ def candidates(now: dt.datetime) -> Iterator[Planned]:
 
 
 def plan(now: dt.datetime, batch_size: int) -> int:
-    """Insert today's reminders; rows already there (any status) are left alone."""
+    """Insert today's reminders (ON CONFLICT DO NOTHING: rows already there, whatever their
+    status, are left alone); returns how many rows were new."""
     written = 0
-    buffer: list[Reminder] = []
-    for planned in candidates(now):
-        buffer.append(planned.row())
-        if len(buffer) >= batch_size:
-            written += len(Reminder.objects.bulk_create(buffer, ignore_conflicts=True))
-            buffer = []
-    if buffer:
-        written += len(Reminder.objects.bulk_create(buffer, ignore_conflicts=True))
+    buffer: list[tuple] = []
+    with transaction.atomic():  # one commit for the whole plan; the rows are new or skipped
+        for planned in candidates(now):
+            buffer.append(planned.row(now))
+            if len(buffer) >= batch_size:
+                written += _insert(buffer)
+                buffer = []
+        if buffer:
+            written += _insert(buffer)
     return written
+
+
+def _insert(rows: list[tuple]) -> int:
+    return len(insert_rows(Reminder, ROW_FIELDS, rows, ignore_conflicts=True, returning=True))
 
 
 # --- delivery -----------------------------------------------------------------------------
