@@ -59,7 +59,7 @@ def get_township_for(user, pk=None, *, today=None) -> TownshipView:
         pk = int(pk)
     except (ValueError, TypeError):
         raise Http404 from None
-    rows = township_campaign_domains(pk, today)
+    rows = township_campaign_domains(pk)
     if rows:
         campaigns = list({row.campaign_id: row.campaign for row in rows}.values())
         township = campaigns[0].township

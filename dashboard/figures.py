@@ -26,11 +26,11 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
-from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, TaskPeriod
+from dashboard.models import RecordTally
 from organisations.models import Domain, Organisation
 
 DONE, OPEN, OVERDUE = "done", "open", "overdue"
@@ -96,36 +96,19 @@ def count_of(queryset, expression=None, *, distinct: bool = False):
     return Coalesce(Subquery(counted.values("n")[:1]), 0, output_field=IntegerField())
 
 
-def undone_periods():
-    return TaskPeriod.objects.filter(achieved__lt=F("task__target_count"))
-
-
 # --- the township dashboard ----------------------------------------------------------------------
 
 
-def township_campaign_domains(township_id: int, today: dt.date, campaign_id=None):
+def township_campaign_domains(township_id: int, campaign_id=None) -> list[CampaignDomain]:
     """The domains of the township's campaigns (all years, or one campaign), each with its
-    campaign and township and its task periods counted: one query.
-
-    Task progress is the stored `TaskPeriod.achieved` that campaigns.progress keeps equal to the
-    approved records; done / overdue follow campaigns.progress.period_status.
-    """
-    periods = TaskPeriod.objects.filter(
-        task__campaign=OuterRef("campaign_id"), task__domain=OuterRef("domain_id")
-    )
+    campaign and township: one query (dashboard.access reads the campaign through it)."""
     rows = CampaignDomain.objects.filter(campaign__township_id=township_id)
     if campaign_id is not None:
         rows = rows.filter(campaign_id=campaign_id)
     return list(
-        rows.select_related("campaign__township", "domain")
-        .annotate(
-            periods_total=count_of(periods),
-            periods_done=count_of(periods.filter(achieved__gte=F("task__target_count"))),
-            periods_overdue=count_of(
-                periods.filter(achieved__lt=F("task__target_count"), due_date__lt=today)
-            ),
+        rows.select_related("campaign__township", "domain").order_by(
+            "-campaign__year", "order", "domain__order", "pk"
         )
-        .order_by("-campaign__year", "order", "domain__order", "pk")
     )
 
 
@@ -242,48 +225,38 @@ def outline(campaign: Campaign, today: dt.date) -> tuple[list[Phase], list[Miles
     ]
 
 
-def units_owing(township, campaign, months_due: list[dt.date], today: dt.date):
-    """The township's units, each with what it owes, counted in subqueries: one query."""
+def units_and_periods(township, campaign, today: dt.date) -> list[dict]:
+    """The township's active units, each with the task periods it leads counted per domain
+    (total, done, overdue; stored progress `TaskPeriod.achieved`, statuses as
+    campaigns.progress.period_status) and its open and overdue rectifications: one query.
+
+    One row per (unit, domain of a task it leads); a unit that leads nothing has one row with
+    domain None.
+    """
     from assessments.models import Rectification
 
     mine = Rectification.objects.filter(campaign=campaign, unit=OuterRef("pk"))
-    units = (
+    in_campaign = Q(led_tasks__campaign=campaign)
+    reached = Q(led_tasks__periods__achieved__gte=F("led_tasks__target_count"))
+    late = Q(
+        led_tasks__periods__achieved__lt=F("led_tasks__target_count"),
+        led_tasks__periods__due_date__lt=today,
+    )
+    return list(
         Organisation.objects.units()
         .filter(township=township, is_active=True)
         .annotate(
-            overdue_periods=count_of(
-                undone_periods().filter(
-                    task__campaign=campaign, task__lead_unit=OuterRef("pk"), due_date__lt=today
-                )
-            ),
-            open_rectifications=count_of(mine.open()),
-            overdue_rectifications=count_of(mine.overdue(today)),
+            open_rect=count_of(mine.open()),
+            overdue_rect=count_of(mine.overdue(today)),
         )
+        .values("pk", "name", "open_rect", "overdue_rect", "led_tasks__domain_id")
+        .annotate(
+            total=Count("led_tasks__periods", filter=in_campaign),
+            done=Count("led_tasks__periods", filter=in_campaign & reached),
+            overdue=Count("led_tasks__periods", filter=in_campaign & late),
+        )
+        .order_by()
     )
-    if months_due:
-        after = (months_due[-1] + dt.timedelta(days=32)).replace(day=1)
-        units = units.annotate(
-            reported=count_of(
-                ActivityRecord.objects.counted().filter(
-                    campaign=campaign,
-                    unit=OuterRef("pk"),
-                    date__gte=months_due[0],
-                    date__lt=after,
-                ),
-                TruncMonth("date"),
-                distinct=True,
-            )
-        )
-    return [
-        UnitOwes(
-            unit=unit,
-            overdue_periods=unit.overdue_periods,
-            missing_months=len(months_due) - getattr(unit, "reported", 0),
-            open_rectifications=unit.open_rectifications,
-            overdue_rectifications=unit.overdue_rectifications,
-        )
-        for unit in units
-    ]
 
 
 NOT_GIVEN = object()
@@ -307,61 +280,69 @@ def township_figures(
     if figures.phase is not None:
         figures.days_left = (figures.phase.end_date - today).days
 
-    # Task periods per domain: done / open / overdue.
     if campaign_domains is None:
-        campaign_domains = township_campaign_domains(township.pk, today, campaign.pk)
-    by_domain = {}
-    for cd in campaign_domains:
-        counts = StatusCounts(
-            done=cd.periods_done,
-            overdue=cd.periods_overdue,
-            open=cd.periods_total - cd.periods_done - cd.periods_overdue,
-        )
-        by_domain[cd.domain_id] = DomainFigures(domain=cd.domain, periods=counts)
-        for status in (DONE, OPEN, OVERDUE):
-            setattr(
-                figures.periods, status, getattr(figures.periods, status) + getattr(counts, status)
-            )
+        campaign_domains = township_campaign_domains(township.pk, campaign.pk)
+    by_domain = {cd.domain_id: DomainFigures(domain=cd.domain) for cd in campaign_domains}
 
-    # Approved records by month, type and domain: feeds the domain bars and the trend.
-    trend_rows = (
-        ActivityRecord.objects.counted()
-        .filter(campaign=campaign)
-        .annotate(month=TruncMonth("date"))
-        .values("month", "type", "domain_id")
-        .annotate(n=Count("id"), people=Sum("participants"))
-        .order_by()
-    )
+    # Approved records from the tallies (dashboard.tallies keeps them equal to the records):
+    # the domain bars, the trend by month and type, and which months each unit reported.
+    figures.months_due = months_reports_due(campaign, today)
+    due = set(figures.months_due)
+    reported = defaultdict(set)
     trend: dict = defaultdict(lambda: defaultdict(lambda: (0, 0)))
-    for row in trend_rows:
-        month = as_date(row["month"])
-        n, people = row["n"], row["people"] or 0
-        before = trend[month][row["type"]]
-        trend[month][row["type"]] = (before[0] + n, before[1] + people)
+    tallies = RecordTally.objects.filter(campaign=campaign).values_list(
+        "unit_id", "domain_id", "month", "type", "records", "participants"
+    )
+    for unit_id, domain_id, month, type_, n, people in tallies:
+        before = trend[month][type_]
+        trend[month][type_] = (before[0] + n, before[1] + people)
         figures.records += n
         figures.participants += people
-        domain_figures = by_domain.get(row["domain_id"])
+        domain_figures = by_domain.get(domain_id)
         if domain_figures is not None:
             domain_figures.records += n
             domain_figures.participants += people
+        if month in due:
+            reported[unit_id].add(month)
     last_month = min(max(today, campaign.start_date), campaign.end_date)
     figures.trend_months = month_starts(campaign.start_date, last_month)
     figures.trend = {m: dict(v) for m, v in trend.items()}
     used = {code for per_type in trend.values() for code in per_type}
     figures.trend_types = [(code, label) for code, label in ActivityType.choices if code in used]
+
+    # Task periods per domain (done / open / overdue) and units ranked by what they owe:
+    # overdue periods they lead, months without a monthly report (as in the ledger's monthly
+    # report, activities.ledger: a month with no approved record; only months whose report
+    # day has passed are owed), open and overdue rectifications.
+    units: dict[int, UnitOwes] = {}
+    for row in units_and_periods(township, campaign, today):
+        owes = units.get(row["pk"])
+        if owes is None:
+            owes = units[row["pk"]] = UnitOwes(
+                unit=Organisation(pk=row["pk"], name=row["name"]),
+                missing_months=len(due - reported[row["pk"]]),
+                open_rectifications=row["open_rect"],
+                overdue_rectifications=row["overdue_rect"],
+            )
+        owes.overdue_periods += row["overdue"]
+        domain_figures = by_domain.get(row["led_tasks__domain_id"])
+        if domain_figures is not None and row["total"]:
+            counts = StatusCounts(
+                done=row["done"],
+                overdue=row["overdue"],
+                open=row["total"] - row["done"] - row["overdue"],
+            )
+            for target in (domain_figures.periods, figures.periods):
+                for status in (DONE, OPEN, OVERDUE):
+                    setattr(target, status, getattr(target, status) + getattr(counts, status))
+    figures.units = sorted(
+        units.values(),
+        key=lambda u: (-u.total, -u.overdue_rectifications, -u.overdue_periods, u.unit.name),
+    )
     figures.domains = list(by_domain.values())
 
     # Sites: readiness against the district's criteria set (assessments.readiness).
     figures.sites = site_readiness(campaign, today=today)
-
-    # Units ranked by what they owe. Months without a monthly report: as in the ledger's
-    # monthly report (activities.ledger), a unit has reported a month when it has an approved
-    # record dated in it; only months whose report day has passed are owed.
-    figures.months_due = months_reports_due(campaign, today)
-    figures.units = sorted(
-        units_owing(township, campaign, figures.months_due, today),
-        key=lambda u: (-u.total, -u.overdue_rectifications, -u.overdue_periods, u.unit.name),
-    )
     return figures
 
 
@@ -517,10 +498,9 @@ def district_figures(district: Organisation, today: dt.date) -> DistrictFigures:
                 setattr(target, status, getattr(target, status) + getattr(counts, status))
 
     for count in (
-        ActivityRecord.objects.counted()
-        .filter(campaign__in=campaign_ids)
+        RecordTally.objects.filter(campaign__in=campaign_ids)
         .values("campaign_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("records"))
         .order_by()
     ):
         rows[campaign_township[count["campaign_id"]]].records = count["n"]
