@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -142,14 +142,20 @@ class TaskPeriodProvider(Provider):
 
 
 class MilestoneProvider(Provider):
-    """Phase milestones the township office answers for (the acceptance application date)."""
+    """Phase milestones the township office answers for: the acceptance application date (met
+    once the township has applied) and other dated steps."""
 
     kind = "milestone"
     label = _("时间节点")
 
     def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        from assessments.models import Application
+
+        applied = Exists(Application.objects.filter(campaign_id=OuterRef("campaign_id")))
         qs = self.narrow(
-            Milestone.objects.exclude(kind=Milestone.Kind.PLAN_DUE),
+            Milestone.objects.exclude(kind=Milestone.Kind.PLAN_DUE).exclude(
+                Q(kind=Milestone.Kind.APPLICATION_DUE) & applied
+            ),
             campaign_field="campaign",
             date_field="due_date",
             campaign_ids=campaign_ids,
@@ -173,7 +179,8 @@ class MilestoneProvider(Provider):
 
 
 class CreationPlanProvider(Provider):
-    """Each creating unit submits its creation plan by the campaign's plan-due milestone."""
+    """Each creating unit submits its creation plan by the campaign's plan-due milestone; done
+    once its site has a plan submitted or approved (a returned plan is due again)."""
 
     kind = "creation_plan"
     label = _("创建方案报送")
@@ -191,7 +198,14 @@ class CreationPlanProvider(Provider):
         due = dict(milestones.values_list("campaign_id", "due_date"))
         if not due:
             return
-        qs = CreatingUnit.objects.filter(campaign_id__in=list(due))
+        from sites.models import CreationPlan
+
+        plan_in = CreationPlan.objects.filter(
+            site__campaign_id=OuterRef("campaign_id"),
+            site__unit_id=OuterRef("unit_id"),
+            status__in=[CreationPlan.Status.SUBMITTED, CreationPlan.Status.APPROVED],
+        )
+        qs = CreatingUnit.objects.filter(campaign_id__in=list(due)).exclude(Exists(plan_in))
         if object_ids is not None:
             qs = qs.filter(pk__in=list(object_ids))
         rows = qs.values_list("pk", "campaign_id", "campaign__township_id", "unit_id", "unit__name")
@@ -207,6 +221,78 @@ class CreationPlanProvider(Provider):
                 unit_id=unit_id,
                 title=str(_("报送创建方案：%(unit)s") % {"unit": unit_name}),
                 url=url_or_blank("sites:site_list"),
+            )
+
+
+class RectificationProvider(Provider):
+    """A rectification item's deadline; done once the unit has answered (then it is the
+    office's re-check) or it is closed. An answer sent back makes it open again."""
+
+    kind = "rectification"
+    label = _("整改期限")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        from assessments.models import Rectification
+
+        qs = self.narrow(
+            Rectification.objects.filter(status=Rectification.Status.OPEN),
+            campaign_field="campaign",
+            date_field="deadline",
+            campaign_ids=campaign_ids,
+            dates=dates,
+            before=before,
+            object_ids=object_ids,
+        ).values_list("pk", "deadline", "title", "campaign_id", "township_id", "unit_id")
+        for pk, due, title, campaign_id, township_id, unit_id in qs.order_by("pk").iterator(
+            chunk_size=CHUNK
+        ):
+            yield Deadline(
+                kind=self.kind,
+                object_id=pk,
+                due_date=due,
+                campaign_id=campaign_id,
+                township_id=township_id,
+                unit_id=unit_id,
+                title=str(_("整改：%(title)s") % {"title": title}),
+                url=url_or_blank("assessments:rectification_detail", pk),
+            )
+
+
+class SiteReviewProvider(Provider):
+    """A named site's re-review (回头看) date: its unit prepares for it. Done when the review
+    moves the date on, or the site is no longer named."""
+
+    kind = "site_review"
+    label = _("示范点回头看")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        from sites.models import Site, Status
+
+        qs = self.narrow(
+            Site.objects.filter(
+                status__in=[Status.NAMED, Status.REVIEW_DUE],
+                campaign__isnull=False,
+                next_review_due__isnull=False,
+            ),
+            campaign_field="campaign",
+            date_field="next_review_due",
+            campaign_ids=campaign_ids,
+            dates=dates,
+            before=before,
+            object_ids=object_ids,
+        ).values_list("pk", "next_review_due", "name", "campaign_id", "township_id", "unit_id")
+        for pk, due, name, campaign_id, township_id, unit_id in qs.order_by("pk").iterator(
+            chunk_size=CHUNK
+        ):
+            yield Deadline(
+                kind=self.kind,
+                object_id=pk,
+                due_date=due,
+                campaign_id=campaign_id,
+                township_id=township_id,
+                unit_id=unit_id,
+                title=str(_("示范点回头看：%(name)s") % {"name": name}),
+                url=url_or_blank("sites:site_detail", pk),
             )
 
 
@@ -300,6 +386,8 @@ for _provider in (
     TaskPeriodProvider(),
     MilestoneProvider(),
     CreationPlanProvider(),
+    RectificationProvider(),
+    SiteReviewProvider(),
     MonthlyReportProvider(),
 ):
     register(_provider)

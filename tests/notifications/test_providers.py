@@ -1,0 +1,85 @@
+"""The deadline kinds that come from the sites and assessments apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Application, Rectification
+from campaigns.models import CreatingUnit, Milestone
+from sites.models import CreationPlan, Site, Status
+from tests.factories import TODAY, domain
+from tests.notifications.factories import milestone_due
+from tests.notifications.test_sweep import sent
+
+pytestmark = pytest.mark.usefixtures("no_digests")
+
+
+def site_for(world, unit, **extra):
+    return Site.objects.create(
+        campaign=world.campaign_a, unit=unit, domain=domain(), name=f"{unit.name}示范点", **extra
+    )
+
+
+def test_a_submitted_creation_plan_stops_the_reminders(world, sweep_at):
+    CreatingUnit.objects.create(campaign=world.campaign_a, unit=world.unit_a1, domain=domain())
+    CreatingUnit.objects.create(campaign=world.campaign_a, unit=world.unit_a2, domain=domain())
+    milestone_due(world.campaign_a, TODAY + dt.timedelta(days=1), kind=Milestone.Kind.PLAN_DUE)
+    site = site_for(world, world.unit_a1)
+    CreationPlan.objects.create(
+        site=site, file="plan.pdf", original_name="plan.pdf", submitted_at=timezone.now()
+    )
+    returned = site_for(world, world.unit_a2)
+    CreationPlan.objects.create(
+        site=returned,
+        file="p.pdf",
+        original_name="p.pdf",
+        submitted_at=timezone.now(),
+        status=CreationPlan.Status.RETURNED,
+    )
+    sweep_at(TODAY)
+    assert sent("creation_plan") == [("liaison_a2", -1)]  # a returned plan is due again
+
+
+def test_rectification_reminded_until_answered(world, sweep_at):
+    item = Rectification.objects.create(
+        campaign=world.campaign_a,
+        unit=world.unit_a2,
+        title="宣传栏内容陈旧",
+        requirement="更新宣传栏",
+        deadline=TODAY + dt.timedelta(days=7),
+    )
+    sweep_at(TODAY)
+    assert sent("rectification") == [("liaison_a2", -7)]
+    reminder = item  # the link goes to the item
+    note = world.liaison_a2.notifications.get(kind="rectification")
+    assert note.url.endswith(f"/rectifications/{reminder.pk}/")
+    assert "整改：宣传栏内容陈旧" in note.title
+    item.status = Rectification.Status.ANSWERED
+    item.save()
+    sweep_at(TODAY + dt.timedelta(days=6))
+    assert sent("rectification") == [("liaison_a2", -7)]
+
+
+def test_site_re_review_due(world, sweep_at):
+    site = site_for(world, world.unit_a1, status=Status.NAMED, next_review_due=TODAY)
+    site_for(world, world.unit_a2, status=Status.DELISTED, next_review_due=TODAY)
+    sweep_at(TODAY)
+    assert sent("site_review") == [("liaison_a1", 0)]
+    # the review happened: the next one is a year away, the chase stops
+    site.next_review_due = TODAY + dt.timedelta(days=365)
+    site.save()
+    sweep_at(TODAY + dt.timedelta(days=3))
+    assert sent("site_review") == [("liaison_a1", 0)]
+
+
+def test_application_milestone_met_once_applied(world, sweep_at):
+    milestone_due(world.campaign_a, TODAY - dt.timedelta(days=3))
+    milestone_due(world.campaign_b, TODAY - dt.timedelta(days=3))
+    Application.objects.create(
+        campaign=world.campaign_a, title="甲镇申报", submitted_at=timezone.now()
+    )
+    sweep_at(TODAY)
+    assert sent("milestone") == [("office_b", 3)]
