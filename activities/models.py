@@ -111,6 +111,18 @@ class ActivityRecord(models.Model):
             models.Index(fields=["campaign", "domain", "status"]),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["township", "status", "submitted_at"]),
+            # Record lists, newest first, for a township.
+            models.Index(
+                fields=["township", "-date", "-id"],
+                condition=models.Q(revision_of__isnull=True),
+                name="record_township_newest",
+            ),
+            # Ledger scans of approved records: index-only on PostgreSQL.
+            models.Index(
+                fields=["campaign", "status", "date"],
+                include=["unit", "domain", "type", "participants"],
+                name="record_ledger_cover",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ from organisations.models import Domain, Organisation
 
 Status = ActivityRecord.Status
 PAGE_SIZE = 30
-QUEUE_PAGE_SIZE = 40
+QUEUE_PAGE_SIZE = 25
 
 
 def _with_duplicates(records):

@@ -92,11 +92,11 @@ def test_ledger_query_counts_are_fixed(world, data, django_assert_num_queries):
             domain=domain(["villages", "schools", "families"][i % 3]),
         )
     schools = domain("schools")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         ledger.township_ledger(data)
-    with django_assert_num_queries(4):
-        ledger.domain_ledger(data, schools)
     with django_assert_num_queries(2):
+        ledger.domain_ledger(data, schools)
+    with django_assert_num_queries(1):
         ledger.unit_ledger(data, units[0])
     with django_assert_num_queries(2):
         report = ledger.monthly_report(data)
@@ -136,12 +136,12 @@ def test_ledger_page_for_readers(world, login, data, who, django_assert_max_num_
 def test_ledger_page_query_count(world, login, data, django_assert_num_queries):
     client = login(world.office_a)
     client.get(LEDGER, {"campaign": data.pk})
-    # session, user, roles, nav roles, notifications, campaign, 6 ledger queries
+    # session, user, roles, nav roles, notifications, campaign, 3 ledger queries
     with django_assert_num_queries(LEDGER_QUERIES):
         client.get(LEDGER, {"campaign": data.pk})
 
 
-LEDGER_QUERIES = 12
+LEDGER_QUERIES = 9
 
 
 def test_liaison_sees_only_their_units_ledger(world, login, data):

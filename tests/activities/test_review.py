@@ -80,7 +80,7 @@ def test_queue_query_count_is_fixed(world, login, django_assert_num_queries):
     client.get(QUEUE)
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(QUEUE)
-    assert len(response.context["page"]) == 40
+    assert len(response.context["page"]) == 25
 
 
 def test_queue_queries_do_not_grow_with_rows(world, login):
