@@ -86,9 +86,9 @@ def run(h: Harness) -> None:
         return
     township, now = found
     runs = max(1, min(h.runs, 3))
-    _sweep_figure(h, "reminder sweep 100k open / 20k due (batch 500)", township, now, 500, runs)
-    _sweep_figure(h, "reminder sweep 100k open / 20k due (batch 2000)", township, now, 2000, 1)
-    _sweep_figure(h, "reminder sweep 100k open / 20k due (batch 100)", township, now, 100, 1)
+    _sweep_figure(h, "reminder sweep 100k open / 20k due (batch 1000)", township, now, 1000, runs)
+    _sweep_figure(h, "reminder sweep 100k open / 20k due (batch 250)", township, now, 250, 1)
+    _sweep_figure(h, "reminder sweep 100k open / 20k due (batch 4000)", township, now, 4000, 1)
 
     from notifications.sweep import run_sweep
 

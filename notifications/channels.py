@@ -92,12 +92,15 @@ class EmailChannel:
         from organisations.models import User
 
         recipients = {r.recipient_id for r in reminders}
-        addresses = dict(
+        addresses, modes = {}, {}
+        for pk, email, mode in (
             User.objects.filter(pk__in=recipients, is_active=True)
             .exclude(email="")
-            .values_list("pk", "email")
-        )
-        modes = email_modes(recipients)
+            .values_list("pk", "email", "notification_preference__email_mode")
+        ):
+            addresses[pk] = email
+            if mode:
+                modes[pk] = mode
         rows = []
         for r in reminders:
             to = addresses.get(r.recipient_id)

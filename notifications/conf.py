@@ -17,7 +17,7 @@ def _env(name: str, default: str) -> str:
 
 def batch_size() -> int:
     """Rows claimed and delivered per transaction: bounds the sweep's memory."""
-    return max(1, int(_env("REMINDER_BATCH_SIZE", "500")))
+    return max(1, int(_env("REMINDER_BATCH_SIZE", "1000")))
 
 
 def batch_pause() -> float:
