@@ -193,9 +193,10 @@ class CampaignFormSet(BaseInlineFormSet):
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        if self.form in (ResponsibilityForm, CreatingUnitForm):
+        # the factory subclasses the form, hence issubclass
+        if issubclass(self.form, (ResponsibilityForm, CreatingUnitForm)):
             kwargs["township_id"] = self.instance.township_id
-        if self.form is CreatingUnitForm:
+        if issubclass(self.form, CreatingUnitForm):
             kwargs["campaign"] = self.instance
         return kwargs
 

@@ -234,11 +234,19 @@ def test_responsibility_refuses_a_unit_of_another_township(world, plan, login):
     rows[1]["lead_unit"] = world.unit_a1.pk
     response = client.post(url, formset_data("campaign_domains", rows, initial=len(rows)))
     assert response.status_code == 200
-    errors = response.context["formsets"][0].forms[0].errors
-    assert errors["lead_unit"] == ["所选单位不属于本镇。"]
+    forms = response.context["formsets"][0].forms
+    assert forms[0].errors["lead_unit"] == ["所选单位不属于本镇。"]
+    assert not forms[1].errors  # a unit of the township is fine
     assert not CampaignDomain.objects.filter(
         campaign=world.campaign_a, lead_unit__isnull=False
     ).exists()
+    rows[0]["lead_unit"] = world.unit_a2.pk
+    rows[1]["co_units"] = [world.unit_a2.pk]
+    response = client.post(url, formset_data("campaign_domains", rows, initial=len(rows)))
+    assert response.status_code == 302
+    first, second = world.campaign_a.campaign_domains.all()[:2]
+    assert (first.lead_unit, second.lead_unit) == (world.unit_a2, world.unit_a1)
+    assert list(second.co_units.all()) == [world.unit_a2]
 
 
 def test_unknown_section_is_404(world, login):
@@ -386,3 +394,34 @@ def test_today_fixture_is_the_shared_today():
     from django.utils import timezone
 
     assert timezone.localdate() == TODAY
+
+
+def test_documents_section_with_a_file(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("campaigns:campaign_section", args=[world.campaign_a.pk, "documents"])
+    data = formset_data(
+        "documents",
+        [{"doc_number": "通纪委〔2023〕96号", "title": "实施意见", "issuer": "区纪委"}],
+    )
+    data["documents-0-file"] = SimpleUploadedFile("yijian.pdf", b"%PDF-1.4 test")
+    response = login(world.office_a).post(url, data)
+    assert response.status_code == 302
+    doc = world.campaign_a.documents.get()
+    assert doc.doc_number == "通纪委〔2023〕96号" and doc.file.name.endswith(".pdf")
+
+
+def test_creating_units_section_refuses_a_domain_outside_the_campaign(world, plan, login):
+    url = reverse("campaigns:campaign_section", args=[world.campaign_a.pk, "creating"])
+    world.campaign_a.campaign_domains.filter(domain__code="schools").delete()
+    from tests.factories import domain
+
+    client = login(world.office_a)
+    bad = formset_data(
+        "creating_units", [{"unit": world.unit_a1.pk, "domain": domain("schools").pk}]
+    )
+    response = client.post(url, bad)
+    assert response.context["formsets"][0].forms[0].errors["domain"] == ["本活动不含该领域。"]
+    good = formset_data("creating_units", [{"unit": world.unit_a1.pk, "domain": domain().pk}])
+    assert client.post(url, good).status_code == 302
+    assert world.campaign_a.creating_units.get().unit == world.unit_a1
