@@ -26,7 +26,6 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 
 from activities.types import ActivityType
 from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, TaskPeriod
@@ -87,13 +86,22 @@ def as_date(value) -> dt.date:
 # --- counting in subqueries ----------------------------------------------------------------------
 
 
+class PerGroupSubquery(Subquery):
+    """A correlated subquery that stays out of GROUP BY: in a grouped query it is evaluated
+    once per group (its outer reference is a grouped column), not once per joined row."""
+
+    def get_group_by_cols(self):
+        return []
+
+
 def count_of(queryset, expression=None, *, distinct: bool = False):
     """A correlated COUNT subquery (0 when nothing matches), to annotate onto outer rows."""
     template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
     counted = queryset.order_by().annotate(
         n=Func(expression or F("pk"), template=template, output_field=IntegerField())
     )
-    return Coalesce(Subquery(counted.values("n")[:1]), 0, output_field=IntegerField())
+    # an aggregate without GROUP BY always gives one row: no COALESCE needed
+    return PerGroupSubquery(counted.values("n")[:1], output_field=IntegerField())
 
 
 # --- the township dashboard ----------------------------------------------------------------------
@@ -245,15 +253,16 @@ def units_and_periods(township, campaign, today: dt.date) -> list[dict]:
     return list(
         Organisation.objects.units()
         .filter(township=township, is_active=True)
-        .annotate(
-            open_rect=count_of(mine.open()),
-            overdue_rect=count_of(mine.overdue(today)),
-        )
-        .values("pk", "name", "open_rect", "overdue_rect", "led_tasks__domain_id")
+        .values("pk", "name", "led_tasks__domain_id")
         .annotate(
             total=Count("led_tasks__periods", filter=in_campaign),
             done=Count("led_tasks__periods", filter=in_campaign & reached),
             overdue=Count("led_tasks__periods", filter=in_campaign & late),
+        )
+        # after the grouping: evaluated once per group, not once per joined period
+        .annotate(
+            open_rect=count_of(mine.open()),
+            overdue_rect=count_of(mine.overdue(today)),
         )
         .order_by()
     )

@@ -5,20 +5,19 @@ from __future__ import annotations
 from django.utils import timezone
 
 from organisations.home import home_panel
-from organisations.models import Organisation
 
 
 @home_panel("leader", order=10)
 def leader_headline(request, scope) -> dict | None:
-    from dashboard.figures import township_figures
+    from dashboard import cached
+    from dashboard.access import get_township_for
 
     township_ids = sorted(scope.leader_townships)
     if not township_ids:
         return None
-    township = Organisation.objects.townships().filter(pk=township_ids[0]).first()
-    if township is None:
+    today = timezone.localdate()
+    found = get_township_for(request.user, township_ids[0], today=today)
+    if found.campaign is None:
         return None
-    figures = township_figures(township, timezone.localdate())
-    if figures.campaign is None:
-        return None
+    figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
     return {"template": "dashboard/_partials/home_leader.html", "figures": figures}

@@ -6,6 +6,8 @@
   cannot interleave;
 * `rebuild(campaign_ids=None)` — rewrite every tally (or a campaign's), after bulk loads
   (scale data, demo data, imports that bypass the model);
+* after each commit that changed tallies, the campaigns' cached dashboards are invalidated
+  (dashboard.cached);
 * `connect()` — from AppConfig.ready(): every save or delete of an ActivityRecord that is or
   was approved refreshes its unit's tallies in the same transaction (the ledger services change
   records only through save() and delete()).
@@ -21,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.signals import post_delete, post_init, post_save
 
 from activities.models import ActivityRecord
+from dashboard import cached
 from dashboard.models import RecordTally
 from organisations.models import Organisation
 
@@ -89,6 +92,8 @@ def refresh_units(pairs: Iterable[tuple[int, int]]) -> None:
     q = _pairs_q(pairs)
     RecordTally.objects.filter(q).delete()
     _write(computed(q))
+    campaigns = {c for c, _u in pairs}
+    transaction.on_commit(lambda: cached.records_changed(campaigns))
 
 
 @transaction.atomic
@@ -102,6 +107,8 @@ def rebuild(campaign_ids: Iterable[int] | None = None) -> int:
         RecordTally.objects.filter(campaign_id__in=ids).delete()
         figures = computed(Q(campaign_id__in=ids))
     _write(figures)
+    changed = {key[0] for key in figures} | set(campaign_ids or ())
+    transaction.on_commit(lambda: cached.records_changed(changed))
     return len(figures)
 
 

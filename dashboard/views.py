@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from dashboard import charts
+from dashboard import cached, charts
 from dashboard.access import district_ids_of, get_district_for, get_township_for
-from dashboard.figures import district_figures, township_figures
+from dashboard.figures import district_figures
 from organisations.access import scope_for
 
 
@@ -25,9 +25,7 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("dashboard:district")
     today = timezone.localdate()
     found = get_township_for(request.user, pk, today=today)
-    figures = township_figures(
-        found.township, today, campaign=found.campaign, campaign_domains=found.campaign_domains
-    )
+    figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
     return render(
         request,
         "dashboard/township.html",

@@ -188,3 +188,13 @@ def big_township(world, today):
             rectification(c, unit, dt.date(2026, 6, 1 + i % 28))
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts without cached dashboards (the local-memory cache outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

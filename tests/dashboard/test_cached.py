@@ -1,0 +1,60 @@
+"""The township figures kept in the cache: fewer queries, invalidated by record changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from activities import services
+from activities.models import ActivityRecord
+from dashboard import cached
+from dashboard.figures import township_figures
+from tests.factories import RecordFactory
+
+URL = reverse("dashboard:township")
+# session, user, roles, the campaign's domains (access), the base template's role list and
+# unread notifications: the figures come from the cache.
+WARM_QUERIES = 6
+
+
+def summary(figures):
+    return (
+        figures.records,
+        figures.participants,
+        (figures.periods.done, figures.periods.open, figures.periods.overdue),
+        [(u.unit.pk, u.total) for u in figures.units],
+        [(s.site.pk, s.projected_score, s.status) for s in figures.sites],
+        figures.trend,
+    )
+
+
+def test_second_view_comes_from_the_cache(known, world, login, today, django_assert_num_queries):
+    client = login(world.office_a)
+    cold = client.get(URL).context["figures"]
+    with django_assert_num_queries(WARM_QUERIES):
+        warm = client.get(URL).context["figures"]
+    assert summary(warm) == summary(cold) == summary(township_figures(world.township_a, today))
+
+
+def test_an_approved_record_shows_at_once(known, world, login, django_capture_on_commit_callbacks):
+    client = login(world.leader_a)
+    before = client.get(URL).context["figures"].records
+    pending = RecordFactory(
+        campaign=world.campaign_a,
+        unit=world.unit_a2,
+        status=ActivityRecord.Status.SUBMITTED,
+        date=dt.date(2026, 6, 10),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_record(pending, world.office_a)
+    assert client.get(URL).context["figures"].records == before + 1
+
+
+def test_cache_can_be_turned_off(known, world, login, settings, django_assert_num_queries):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert cached.seconds() == 0
+    client = login(world.office_a)
+    client.get(URL)
+    with django_assert_num_queries(15):
+        client.get(URL)
