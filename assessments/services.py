@@ -537,7 +537,9 @@ def recheck_rectification(
 ) -> Rectification:
     """Close (复查销号) — the source item's score changes now — or send back with a reason."""
     rect = (
-        Rectification.objects.select_for_update().select_related("item_score__item").get(pk=rect.pk)
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("item_score__item")
+        .get(pk=rect.pk)
     )
     if rect.status != Rectification.Status.ANSWERED:
         raise AssessmentError(_("该整改事项尚未报送整改情况，不能复查。"))

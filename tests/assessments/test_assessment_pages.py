@@ -104,3 +104,20 @@ def test_application_page_refuses_an_unchecked_site(world, login, criteria, site
     response = login(world.office_a).post(url, {"title": "申报", "sites": [site_a1.pk]})
     assert response.status_code == 200
     assert not Application.objects.exists()
+
+
+def test_office_applies_through_the_page(world, login, criteria):
+    from tests.assessments.test_services import full_rows
+
+    site = make_site(world.campaign_a, world.unit_a1, status=Status.SELF_ASSESSED)
+    precheck = services.start_assessment("precheck", criteria, world.office_a, site=site)
+    services.save_scores(precheck, full_rows(precheck), world.office_a)
+    services.complete_assessment(precheck, world.office_a)
+    url = reverse("assessments:application_create", args=[world.campaign_a.pk])
+    assert login(world.office_a).get(url).status_code == 200
+    response = login(world.office_a).post(url, {"title": "甲镇申报", "sites": [site.pk]})
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert list(application.sites.all()) == [site]
+    site.refresh_from_db()
+    assert site.status == Status.APPLIED

@@ -46,3 +46,12 @@ def test_mark_reviews_due(world):
     later.refresh_from_db()
     assert due.status == Status.REVIEW_DUE and later.status == Status.NAMED
     assert services.mark_reviews_due(dt.date(2026, 6, 15)) == 0
+
+
+def test_daily_task_marks_reviews_due(world):
+    from sites.tasks import mark_reviews_due
+
+    make_site(
+        world.campaign_a, world.unit_a1, status=Status.NAMED, next_review_due=dt.date(2020, 1, 1)
+    )
+    assert mark_reviews_due.delay().get() == 1
