@@ -3,14 +3,14 @@
 WeasyPrint keeps every laid-out page of a document in memory and lays pages out one after
 the other, so a 200-page dossier in one pass is slow and big. Here each chapter chunk is an
 HTML document of its own, laid out by `reports.pdfworker` processes (one per core) while the
-parent builds the next; then:
+parent writes the next one; then:
 
-1. the chunks' page counts and anchor pages give every chapter, site, checklist subject and
-   photo its page number;
-2. the front matter (cover, table of contents) and the evidence index are laid out with those
-   numbers (the front matter is laid out once more only if its length changed);
-3. pypdf concatenates the parts and stamps each page with the footer ("第 X 页 共 Y 页"), taken
-   from a frame document of N empty pages that WeasyPrint numbers with CSS counters.
+1. the chunks' page counts and anchor pages give every chapter, site and photo its page number;
+2. the front matter (cover, table of contents) and the evidence index, whose lengths were
+   measured with placeholder numbers while the chunks were being laid out, are laid out with
+   the real numbers, together with a frame document of N empty pages that carries the footer
+   ("第 X 页 共 Y 页", CSS counters) — three jobs for the same workers;
+3. pypdf concatenates the parts and stamps each page but the cover with its footer.
 
 Page numbers therefore stay right across the merge (a test compares them with a single-pass
 rendering that uses `target-counter()`).
@@ -20,18 +20,23 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import queue
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from django.conf import settings
 
-from reports.engine import Rendered, html_to_pdf, render_html
+from reports.engine import Rendered, render_html
 from reports.fetcher import media_root, static_dirs
+
+logger = logging.getLogger(__name__)
 
 
 def worker_count() -> int:
@@ -42,7 +47,7 @@ def worker_count() -> int:
 
 
 class WorkerPool:
-    """N `reports.pdfworker` processes fed from one queue of (html, out) jobs."""
+    """N `reports.pdfworker` processes fed from one queue of layout jobs."""
 
     def __init__(self, workers: int):
         env = {
@@ -65,8 +70,8 @@ class WorkerPool:
             for _ in range(workers)
         ]
         self.jobs: queue.Queue = queue.Queue()
-        self.results: dict[str, dict] = {}
         self.peak_mib = 0.0
+        self.cpu_seconds = 0.0
         self.lock = threading.Lock()
         self.threads = [
             threading.Thread(target=self._feed, args=(p,), daemon=True) for p in self.processes
@@ -79,7 +84,7 @@ class WorkerPool:
             job = self.jobs.get()
             if job is None:
                 break
-            key, html_path, out_path, done = job
+            html_path, out_path, future = job
             try:
                 process.stdin.write(json.dumps({"html": html_path, "out": out_path}) + "\n")
                 process.stdin.flush()
@@ -88,12 +93,14 @@ class WorkerPool:
             except (OSError, ValueError) as exc:
                 answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
             with self.lock:
-                self.results[key] = answer
                 self.peak_mib = max(self.peak_mib, answer.get("maxrss_mib", 0))
-            done()
+                self.cpu_seconds += answer.get("cpu_seconds", 0)
+            future.set_result(answer)
 
-    def submit(self, key: str, html_path: str, out_path: str, done) -> None:
-        self.jobs.put((key, html_path, out_path, done))
+    def submit(self, html_path: str, out_path: str) -> Future:
+        future: Future = Future()
+        self.jobs.put((html_path, out_path, future))
+        return future
 
     def close(self) -> None:
         for _ in self.threads:
@@ -106,13 +113,31 @@ class WorkerPool:
             process.wait(timeout=60)
 
 
-def _layout_in_process(html_path: str, out_path: str) -> dict:
-    from reports.fetcher import django_fetcher
-    from reports.pdfworker import layout
+class InProcess:
+    """The same interface, laying out in this process (one core, or tests)."""
 
-    fetcher = django_fetcher()
-    answer = layout(html_path, out_path, fetcher)
-    answer["refused"] = fetcher.refused
+    peak_mib = 0.0
+    cpu_seconds = 0.0
+
+    def submit(self, html_path: str, out_path: str) -> Future:
+        from reports.fetcher import django_fetcher
+        from reports.pdfworker import layout
+
+        fetcher = django_fetcher()
+        future: Future = Future()
+        answer = layout(html_path, out_path, fetcher)
+        answer["refused"] = fetcher.refused
+        future.set_result(answer)
+        return future
+
+    def close(self) -> None:
+        return None
+
+
+def _answer(future: Future, what: str) -> dict:
+    answer = future.result()
+    if not answer["ok"]:
+        raise RuntimeError(f"{what}: {answer['error']}")
     return answer
 
 
@@ -121,102 +146,109 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
 
     workers = worker_count()
     warnings = list(context.get("warnings", []))
-    with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
-        tmpdir = Path(tmp)
-        done_count = [0]
-        total_jobs = len(chapter_list)
+    clock = time.perf_counter()
 
-        def done() -> None:
-            done_count[0] += 1
-            if progress:
-                progress(10 + int(70 * done_count[0] / max(total_jobs, 1)))
+    def lap(what: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        logger.info("dossier: %s %.2f s", what, now - clock)
+        clock = now
 
-        pool = WorkerPool(workers) if workers > 1 else None
-        results: dict[str, dict] = {}
-        try:
+    def write(tmpdir: Path, name: str, template: str, extra: dict, mode="chapter") -> tuple:
+        html_path = tmpdir / f"{name}.html"
+        html_path.write_text(render_html(template, {**context, **extra}, mode=mode), "utf-8")
+        return str(html_path), str(tmpdir / f"{name}.pdf")
+
+    pool = WorkerPool(workers) if workers > 1 else InProcess()
+    try:
+        with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
+            tmpdir = Path(tmp)
+            futures = {}
             for chapter in chapter_list:
-                html = render_html(
-                    "reports/dossier/chapter.html", {**context, "chapter": chapter}, mode="chapter"
+                paths = write(
+                    tmpdir, chapter["key"], "reports/dossier/chapter.html", {"chapter": chapter}
                 )
-                html_path = tmpdir / f"{chapter['key']}.html"
-                html_path.write_text(html, encoding="utf-8")
-                out_path = tmpdir / f"{chapter['key']}.pdf"
-                if pool:
-                    pool.submit(chapter["key"], str(html_path), str(out_path), done)
-                else:
-                    results[chapter["key"]] = _layout_in_process(str(html_path), str(out_path))
-                    done()
-            # Meanwhile: the front matter's length, with placeholder numbers.
-            front_pages = _front(context, chapter_list, None, tmpdir)[1]
-        finally:
-            if pool:
-                pool.close()
-                results.update(pool.results)
-                context["_worker_peak_mib"] = pool.peak_mib
-        for chapter in chapter_list:
-            answer = results.get(chapter["key"]) or {"ok": False, "error": "no answer"}
-            if not answer["ok"]:
-                raise RuntimeError(f"{chapter['key']}: {answer['error']}")
-            warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
-
-        # Page numbers: chapter starts and every anchor, 1-based over the whole document.
-        pages: dict[str, int] = {}
-        offset = front_pages
-        for chapter in chapter_list:
-            answer = results[chapter["key"]]
-            pages[chapter["key"]] = offset + 1
-            for anchor, index in answer["anchors"].items():
-                pages.setdefault(anchor, offset + index + 1)
-            offset += answer["pages"]
-        index_start = offset + 1
-        pages["evidence-index"] = index_start
-        front_path, actual_front = _front(context, chapter_list, pages, tmpdir)
-        if actual_front != front_pages:  # the TOC grew a page: shift every number and redo it
-            shift = actual_front - front_pages
-            pages = {k: v + shift for k, v in pages.items()}
-            front_path, actual_front = _front(context, chapter_list, pages, tmpdir)
-        if progress:
-            progress(85)
-        index = html_to_pdf(
-            render_html("reports/dossier/index.html", {**context, "pages": pages}, mode="chapter")
-        )
-        writer = PdfWriter()
-        writer.append(str(front_path))
-        for chapter in chapter_list:
-            start = len(writer.pages)
-            writer.append(str(tmpdir / f"{chapter['key']}.pdf"))
-            if chapter.get("title"):
-                writer.add_outline_item(title=str(chapter["title"]), page_number=start)
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(index.pdf)))
-        writer.add_outline_item(title="七、佐证材料索引", page_number=start)
-        total = len(writer.pages)
-        frame = html_to_pdf(
-            render_html(
-                "reports/dossier/frame.html", {**context, "frame_range": range(total)}, mode="frame"
+                futures[chapter["key"]] = (pool.submit(*paths), paths[1])
+            # The lengths of the front matter and the index, with placeholder numbers.
+            front_draft = pool.submit(
+                *write(
+                    tmpdir, "front-draft", "reports/dossier/front.html", _front(chapter_list, None)
+                )
             )
-        )
-        frame_pages = PdfReader(io.BytesIO(frame.pdf)).pages
-        for number in range(1, total):  # the cover carries no footer
-            writer.pages[number].merge_page(frame_pages[number], over=True)
-        writer.add_metadata({"/Title": context["report_title"]})
-        out = io.BytesIO()
-        writer.write(out)
-        if progress:
-            progress(99)
-        context["_pages"] = pages
-        return Rendered(out.getvalue(), total, warnings)
+            index_draft = pool.submit(
+                *write(
+                    tmpdir,
+                    "index-draft",
+                    "reports/dossier/index.html",
+                    {"pages": {}, "placeholder": True},
+                )
+            )
+            lap("chapters written")
+            pages: dict[str, int] = {}
+            offset = front_pages = _answer(front_draft, "front")["pages"]
+            index_pages = _answer(index_draft, "index")["pages"]
+            for done, chapter in enumerate(chapter_list, start=1):
+                future, _ = futures[chapter["key"]]
+                answer = _answer(future, chapter["key"])
+                warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
+                pages[chapter["key"]] = offset + 1
+                for anchor, index in answer["anchors"].items():
+                    pages.setdefault(anchor, offset + index + 1)
+                offset += answer["pages"]
+                if progress:
+                    progress(10 + int(70 * done / len(chapter_list)))
+            lap(f"chapters laid out by {workers} workers")
+            pages["evidence-index"] = offset + 1
+            total = offset + index_pages
+            front = pool.submit(
+                *write(tmpdir, "front", "reports/dossier/front.html", _front(chapter_list, pages))
+            )
+            index = pool.submit(
+                *write(tmpdir, "index", "reports/dossier/index.html", {"pages": pages})
+            )
+            frame = pool.submit(
+                *write(
+                    tmpdir,
+                    "frame",
+                    "reports/dossier/frame.html",
+                    {"frame_range": range(total)},
+                    mode="frame",
+                )
+            )
+            front_answer, index_answer = _answer(front, "front"), _answer(index, "index")
+            _answer(frame, "frame")
+            if (front_answer["pages"], index_answer["pages"]) != (front_pages, index_pages):
+                raise RuntimeError("目录或索引的页数与预排不一致")
+            lap("front, index and footers laid out")
+            if progress:
+                progress(90)
+            writer = PdfWriter()
+            writer.append(str(tmpdir / "front.pdf"))
+            for chapter in chapter_list:
+                start = len(writer.pages)
+                writer.append(futures[chapter["key"]][1])
+                if chapter.get("title"):
+                    writer.add_outline_item(title=str(chapter["title"]), page_number=start)
+            start = len(writer.pages)
+            writer.append(str(tmpdir / "index.pdf"))
+            writer.add_outline_item(title="七、佐证材料索引", page_number=start)
+            frame_pages = PdfReader(str(tmpdir / "frame.pdf")).pages
+            for number in range(1, total):  # the cover carries no footer
+                writer.pages[number].merge_page(frame_pages[number], over=True)
+            writer.add_metadata({"/Title": context["report_title"]})
+            out = io.BytesIO()
+            writer.write(out)
+            lap("merged and stamped")
+    finally:
+        pool.close()
+    context["_pages"] = pages
+    context["_worker_peak_mib"] = pool.peak_mib
+    context["_worker_cpu_seconds"] = pool.cpu_seconds
+    if progress:
+        progress(99)
+    return Rendered(out.getvalue(), total, warnings)
 
 
-def _front(context, chapter_list, pages, tmpdir) -> tuple[Path, int]:
+def _front(chapter_list: list[dict], pages: dict | None) -> dict:
     """Cover and table of contents; `pages` None lays it out with placeholder numbers."""
-    numbers = pages or {}
-    html = render_html(
-        "reports/dossier/front.html",
-        {**context, "chapters": chapter_list, "pages": numbers, "placeholder": pages is None},
-        mode="chapter",
-    )
-    rendered = html_to_pdf(html)
-    path = tmpdir / ("front-draft.pdf" if pages is None else "front.pdf")
-    path.write_bytes(rendered.pdf)
-    return path, rendered.pages
+    return {"chapters": chapter_list, "pages": pages or {}, "placeholder": pages is None}

@@ -38,12 +38,16 @@ def main() -> int:
             continue
         job = json.loads(line)
         fetcher = fetcher_from_env()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = usage.ru_utime + usage.ru_stime
         try:
             answer = layout(job["html"], job["out"], fetcher)
         except Exception as exc:  # reported to the parent, which fails the report
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         answer["refused"] = fetcher.refused
-        answer["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        answer["maxrss_mib"] = usage.ru_maxrss / 1024
+        answer["cpu_seconds"] = usage.ru_utime + usage.ru_stime - cpu_before
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
     return 0

@@ -145,7 +145,10 @@ def render_to_file(kind: str, campaign: Campaign, parameters: dict, path, today=
     params = clean_parameters(kind, parameters)
     context = spec.build(campaign, params, today)
     rendered = spec.render(context)
-    rendered.stats = {"worker_peak_mib": context.get("_worker_peak_mib", 0.0)}
+    rendered.stats = {
+        "worker_peak_mib": context.get("_worker_peak_mib", 0.0),
+        "worker_cpu_seconds": context.get("_worker_cpu_seconds", 0.0),
+    }
     with open(path, "wb") as fh:
         fh.write(rendered.pdf)
     return rendered

@@ -27,8 +27,8 @@ from reports.contexts.common import header_for, today_or
 from reports.images import PHOTO_PX, THUMB_PX, report_image
 
 TYPE_LABELS = dict(ActivityType.choices)
-SITES_PER_CHUNK = 4
-SUBJECTS_PER_CHUNK = 2
+SITES_PER_CHUNK = 10
+SUBJECTS_PER_CHUNK = 5
 
 
 class PhotoBook:

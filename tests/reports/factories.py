@@ -82,7 +82,9 @@ def make_dossier_data(
         return name
 
     criteria = CriteriaSet.objects.create(
-        district_id=township.district_id, name="示范区域评审标准", pass_line=Decimal("80")
+        district_id=township.district_id,
+        name=f"示范区域评审标准（{campaign.pk}）",
+        pass_line=Decimal("80"),
     )
     group = CriteriaGroup.objects.create(criteria_set=criteria, name="活动开展", kind="activities")
     criteria_items = [

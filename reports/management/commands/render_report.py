@@ -44,7 +44,8 @@ class Command(BaseCommand):
         for warning in rendered.warnings:
             self.stderr.write(f"warning: {warning}")
         if stats:
-            main_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            main_mib = usage.ru_maxrss / 1024
             worker_mib = rendered.stats.get("worker_peak_mib", 0.0)
             self.stdout.write(
                 json.dumps(
@@ -53,6 +54,12 @@ class Command(BaseCommand):
                         "pages": rendered.pages,
                         "main_peak_mib": round(main_mib, 1),
                         "worker_peak_mib": round(worker_mib, 1),
+                        "cpu_seconds": round(
+                            usage.ru_utime
+                            + usage.ru_stime
+                            + rendered.stats.get("worker_cpu_seconds", 0.0),
+                            2,
+                        ),
                     }
                 )
             )
