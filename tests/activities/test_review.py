@@ -221,3 +221,17 @@ def test_bulk_approve_refused_for_others(world, login, queue):
     assert login(world.office_a).get(reverse("activities:bulk_approve")).status_code == 405
     queue["old"].refresh_from_db()
     assert queue["old"].status == S.SUBMITTED
+
+
+def test_return_with_htmx_returns_the_updated_row(world, login, queue):
+    record = queue["new"]
+    response = login(world.office_a).post(
+        reverse("activities:record_return", args=[record.pk]),
+        {"reason": "请补充签到表"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.templates[0].name == "activities/_partials/queue_row.html"
+    assert "已退回" in response.text and 'name="records"' not in response.text
+    record.refresh_from_db()
+    assert record.status == S.RETURNED
