@@ -31,17 +31,22 @@ def test_small_scale_dataset():
     )
     assert (
         Organisation.objects.filter(
-            level=Organisation.Level.TOWNSHIP, code__startswith="bench-"
+            level=Organisation.Level.TOWNSHIP, code__startswith="bench-t"
         ).count()
         == 2
     )
     assert (
         Organisation.objects.filter(
-            level=Organisation.Level.UNIT, code__startswith="bench-"
+            level=Organisation.Level.UNIT, code__startswith="bench-u"
         ).count()
         == 12
     )
-    assert Role.objects.filter(kind=Role.Kind.LIAISON).count() == 12
+    assert (
+        Role.objects.filter(
+            kind=Role.Kind.LIAISON, organisation__code__startswith="bench-u"
+        ).count()
+        == 12
+    )
     assert "规模数据已生成" in out.getvalue()
 
 
