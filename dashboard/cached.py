@@ -1,4 +1,5 @@
-"""The township figures, kept for a short while in the cache (50 leaders reloading one page).
+"""The township and district figures, kept for a short while in the cache (50 leaders
+reloading one page).
 
 The figures are computed from the rows (dashboard.figures); a copy is kept under a key that
 changes whenever the campaign's approved records change (dashboard.tallies bumps the
@@ -18,7 +19,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from dashboard.figures import TownshipFigures, township_figures
+from dashboard.figures import (
+    DistrictFigures,
+    TownshipFigures,
+    district_figures,
+    township_figures,
+)
 
 PREFIX = "qf:dashboard"
 
@@ -31,10 +37,31 @@ def _version_key(campaign_id: int) -> str:
     return f"{PREFIX}:v:{campaign_id}"
 
 
-def records_changed(campaign_ids) -> None:
-    """Called by dashboard.tallies after a commit that changed these campaigns' records."""
+def _district_key(district_id: int) -> str:
+    return f"{PREFIX}:dv:{district_id}"
+
+
+def records_changed(campaign_ids, district_ids=()) -> None:
+    """Called by dashboard.tallies after a commit that changed these campaigns' records (in
+    these districts)."""
     stamp = time.time_ns()
-    cache.set_many({_version_key(c): stamp for c in campaign_ids}, timeout=None)
+    keys = {_version_key(c): stamp for c in campaign_ids}
+    keys.update({_district_key(d): stamp for d in district_ids if d})
+    cache.set_many(keys, timeout=None)
+
+
+def district(place, today: dt.date) -> DistrictFigures:
+    """`district_figures(...)`, from the cache when a fresh copy is there."""
+    ttl = seconds()
+    if ttl <= 0:
+        return district_figures(place, today)
+    version = cache.get(_district_key(place.pk), 0)
+    key = f"{PREFIX}:d:{place.pk}:{place.code}:{version}:{today}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = district_figures(place, today)
+        cache.set(key, figures, timeout=ttl)
+    return figures
 
 
 def township(township, today: dt.date, campaign, campaign_domains) -> TownshipFigures:

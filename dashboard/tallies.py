@@ -83,17 +83,17 @@ def refresh_units(pairs: Iterable[tuple[int, int]]) -> None:
     if not pairs:
         return
     # Serialise refreshes of the same unit (lock in id order: no deadlock between two).
-    list(
+    districts = set(
         Organisation.objects.select_for_update()
         .filter(pk__in={u for _c, u in pairs})
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("district_id", flat=True)
     )
     q = _pairs_q(pairs)
     RecordTally.objects.filter(q).delete()
     _write(computed(q))
     campaigns = {c for c, _u in pairs}
-    transaction.on_commit(lambda: cached.records_changed(campaigns))
+    transaction.on_commit(lambda: cached.records_changed(campaigns, districts))
 
 
 @transaction.atomic
@@ -108,7 +108,12 @@ def rebuild(campaign_ids: Iterable[int] | None = None) -> int:
         figures = computed(Q(campaign_id__in=ids))
     _write(figures)
     changed = {key[0] for key in figures} | set(campaign_ids or ())
-    transaction.on_commit(lambda: cached.records_changed(changed))
+    districts = set(
+        Organisation.objects.townships()
+        .filter(campaigns__in=changed)
+        .values_list("district_id", flat=True)
+    )
+    transaction.on_commit(lambda: cached.records_changed(changed, districts))
     return len(figures)
 
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_safe
 
 from dashboard import cached, charts
 from dashboard.access import district_ids_of, get_district_for, get_township_for
-from dashboard.figures import district_figures
 from organisations.access import scope_for
 
 
@@ -44,7 +43,7 @@ def district(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is None and "district" in request.GET:
         pk = request.GET["district"]
     place = get_district_for(request.user, pk)
-    figures = district_figures(place, timezone.localdate())
+    figures = cached.district(place, timezone.localdate())
     return render(
         request,
         "dashboard/district.html",

@@ -58,3 +58,24 @@ def test_cache_can_be_turned_off(known, world, login, settings, django_assert_nu
     client.get(URL)
     with django_assert_num_queries(15):
         client.get(URL)
+
+
+DISTRICT = reverse("dashboard:district")
+
+
+def test_district_view_cached_and_invalidated(
+    known, world, login, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client = login(world.reviewer)
+    before = {r.township: r.records for r in client.get(DISTRICT).context["figures"].rows}
+    # session, user, roles, the district; the base template's role list and notifications
+    with django_assert_num_queries(6):
+        client.get(DISTRICT)
+    pending = RecordFactory(
+        campaign=world.campaign_b, unit=world.unit_b1, status=ActivityRecord.Status.SUBMITTED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_record(pending, world.office_b)
+    after = {r.township: r.records for r in client.get(DISTRICT).context["figures"].rows}
+    assert after[world.township_b] == before[world.township_b] + 1
+    assert after[world.township_a] == before[world.township_a]
