@@ -180,18 +180,13 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
         .values_list("item_score_id", "record_id", "record__title", "record__date")
     ):
         linked[score_id].append((pk, title, day))
-    linked_evidence = defaultdict(set)
-    for score_id, evidence_id in LinkedEvidence.objects.filter(
+    # Only the evidence already linked is read and shown; the other files of the linked
+    # records load on demand per item (`evidence_candidates`), a sheet can have thousands.
+    linked_evidence = defaultdict(list)
+    for score_id, pk, name in LinkedEvidence.objects.filter(
         item_score__assessment=assessment
-    ).values_list("item_score_id", "evidence_id"):
-        linked_evidence[score_id].add(evidence_id)
-    evidence_by_record = defaultdict(list)
-    record_ids = {pk for records in linked.values() for pk, _t, _d in records}
-    if record_ids:
-        for pk, record_id, name in Evidence.objects.filter(record_id__in=record_ids).values_list(
-            "pk", "record_id", "original_name"
-        ):
-            evidence_by_record[record_id].append((pk, name))
+    ).values_list("item_score_id", "evidence_id", "evidence__original_name"):
+        linked_evidence[score_id].append((pk, name))
     rects = defaultdict(list)
     for rect in Rectification.objects.filter(item_score__assessment=assessment).only(
         "pk", "item_score_id", "status", "deadline", "title"
@@ -206,12 +201,7 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
                 "score": s,
                 "record_count": len(linked[s.pk]),
                 "records_html": links_html(s.item_id, linked[s.pk], editable, dates),
-                "evidence_html": evidence_html(
-                    s.item_id,
-                    [e for pk, _t, _d in linked[s.pk] for e in evidence_by_record[pk]],
-                    linked_evidence[s.pk],
-                    editable,
-                ),
+                "evidence_html": evidence_html(s.item_id, linked_evidence[s.pk], editable),
                 "rectifications": rects[s.pk],
                 "error": (errors or {}).get(s.item_id, ""),
             }
@@ -271,17 +261,14 @@ def links_html(item_id: int, records, editable: bool, dates: DateLabels) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or an int
 
 
-def evidence_html(item_id: int, evidence, checked: set[int], editable: bool) -> str:
-    """The evidence files of an item's linked records; in a finished sheet only the linked."""
+def evidence_html(item_id: int, evidence, editable: bool, checked: bool = True) -> str:
+    """Evidence files as (checked) checkboxes when editable, as a list otherwise."""
     parts = []
     for pk, name in evidence:
+        box = ""
         if editable:
-            mark = " checked" if pk in checked else ""
+            mark = " checked" if checked else ""
             box = f'<input type="checkbox" name="evidence-{item_id}" value="{pk}"{mark}> '
-        elif pk in checked:
-            box = ""
-        else:
-            continue
         parts.append(
             f'<label class="me-3">{box}<i class="bi bi-paperclip"></i> {escape(name)}</label>'
         )
@@ -293,6 +280,29 @@ def evidence_html(item_id: int, evidence, checked: set[int], editable: bool) -> 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
     return render(request, "assessments/assessment_detail.html", sheet_context(request, assessment))
+
+
+@login_required
+@require_GET
+def evidence_candidates(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """The not-yet-linked evidence files of an item's linked records (htmx, into the sheet)."""
+    assessment = get_assessment_for(request.user, pk, write=True)
+    score = (
+        ItemScore.objects.filter(assessment=assessment, pk=score_pk).only("pk", "item_id").first()
+    )
+    if score is None:
+        raise Http404
+    linked = LinkedEvidence.objects.filter(item_score=score).values("evidence_id")
+    files = (
+        Evidence.objects.filter(
+            record_id__in=LinkedRecord.objects.filter(item_score=score).values("record_id")
+        )
+        .exclude(pk__in=linked)
+        .order_by("record_id", "pk")
+        .values_list("pk", "original_name")
+    )
+    html = evidence_html(score.item_id, files, editable=True, checked=False)
+    return HttpResponse(html or _("已关联台账中没有其他佐证文件。"))
 
 
 @login_required

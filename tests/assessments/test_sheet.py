@@ -161,7 +161,7 @@ def big_precheck(world, records: int):
 def test_sheet_loads_in_fixed_queries(world, login, django_assert_num_queries, records):
     precheck, _scores, _ids = big_precheck(world, records)
     client = login(world.office_a)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("assessments:assessment_detail", args=[precheck.pk]))
     assert response.status_code == 200
     assert sum(r["record_count"] for r in response.context["rows"]) == records
@@ -184,3 +184,55 @@ def test_sheet_saves_in_fixed_queries(world, login, django_assert_num_queries, r
         response = client.post(reverse("assessments:assessment_save", args=[precheck.pk]), data)
     assert response.status_code == 302
     assert LinkedRecord.objects.filter(item_score__assessment=precheck).count() == records - 60 + 1
+
+
+def make_evidence(record, name="签到表.pdf"):
+    from activities.models import Evidence
+
+    return Evidence.objects.create(
+        record=record,
+        kind="document",
+        file=f"evidence/x/{record.pk}-{name}",
+        original_name=name,
+        mime_type="application/pdf",
+        extension=".pdf",
+        size=10,
+        sha256=f"{record.pk:064d}",
+    )
+
+
+def test_evidence_candidates_and_linking(world, login, self_assessment):
+    record = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1)
+    evidence = make_evidence(record)
+    item = self_assessment.scores.filter(item__auto_target__isnull=True).first()
+    client = login(world.liaison_a1)
+    save = reverse("assessments:assessment_save", args=[self_assessment.pk])
+    client.post(save, sheet_post(self_assessment, **{f"records-{item.item_id}": [record.pk]}))
+    url = reverse("assessments:evidence_candidates", args=[self_assessment.pk, item.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert "签到表.pdf" in response.content.decode()
+    assert f'name="evidence-{item.item_id}" value="{evidence.pk}">' in response.content.decode()
+    client.post(
+        save,
+        sheet_post(
+            self_assessment,
+            **{f"records-{item.item_id}": [record.pk], f"evidence-{item.item_id}": [evidence.pk]},
+        ),
+    )
+    assert list(item.evidence.all()) == [evidence]
+    # linked now: shown checked on the sheet, no longer a candidate
+    page = client.get(reverse("assessments:assessment_detail", args=[self_assessment.pk]))
+    assert f'value="{evidence.pk}" checked' in page.content.decode()
+    assert "签到表.pdf" not in client.get(url).content.decode()
+    # evidence of a record the item does not link is refused
+    other = make_evidence(RecordFactory(campaign=world.campaign_a, unit=world.unit_a2), "别人.pdf")
+    client.post(save, sheet_post(self_assessment, **{f"evidence-{item.item_id}": [other.pk]}))
+    assert list(item.evidence.all()) == [evidence]
+
+
+@pytest.mark.parametrize("who,status", [("outsider", 404), ("liaison_a2", 404), ("leader_a", 403)])
+def test_evidence_candidates_refused(world, login, self_assessment, who, status):
+    item = self_assessment.scores.first()
+    url = reverse("assessments:evidence_candidates", args=[self_assessment.pk, item.pk])
+    assert login(getattr(world, who)).get(url).status_code == status
+    assert login(world.liaison_a1).post(url).status_code == 405
