@@ -6,19 +6,28 @@ When the list's URL does not exist (its app is not installed), the number is sho
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
 register = template.Library()
 
 
-def drill_url(url_name: str, **params) -> str:
+@lru_cache(maxsize=256)
+def _list_url(url_name: str, urlconf, prefix: str) -> str:
     try:
-        url = reverse(url_name)
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
+        return ""
+
+
+def drill_url(url_name: str, **params) -> str:
+    # A page links hundreds of numbers to a handful of lists: reverse each list once.
+    url = _list_url(url_name, get_urlconf(), get_script_prefix())
+    if not url:
         return ""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{url}?{query}" if query else url
