@@ -40,8 +40,12 @@ def render_html(template: str, context: dict, *, mode: str = "single") -> str:
 def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> Rendered:
     from weasyprint import HTML
 
+    from reports.pdfworker import font_config
+
     fetcher = django_fetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        font_config=font_config()
+    )
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
     pdf = document.write_pdf(**options)
     warnings = [f"已拒绝外部资源：{url}" for url in fetcher.refused]

@@ -12,6 +12,18 @@ import logging
 import resource
 import sys
 
+_FONTS = None
+
+
+def font_config():
+    """One font configuration per process: the bundled fonts are registered once, not per job."""
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
 
 def layout(html_path: str, out_path: str, fetcher) -> dict:
     from weasyprint import HTML
@@ -20,7 +32,9 @@ def layout(html_path: str, out_path: str, fetcher) -> dict:
 
     with open(html_path, encoding="utf-8") as fh:
         html = fh.read()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        font_config=font_config()
+    )
     anchors = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
