@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,10 +41,23 @@ PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 25
 
 
-def _with_duplicates(records):
-    return records.annotate(
-        has_duplicate=Exists(Evidence.objects.filter(record=OuterRef("pk"), duplicate=True))
+def _mark(records) -> None:
+    """Set `has_duplicate` (a photo filed before) and `has_revision` (an edit pending) on a
+    page of records: two small queries by id, whatever the page holds."""
+    ids = [r.pk for r in records]
+    duplicates = set(
+        Evidence.objects.filter(record_id__in=ids, duplicate=True).values_list(
+            "record_id", flat=True
+        )
     )
+    revised = set(
+        ActivityRecord.objects.filter(revision_of_id__in=ids).values_list(
+            "revision_of_id", flat=True
+        )
+    )
+    for record in records:
+        record.has_duplicate = record.pk in duplicates
+        record.has_revision = record.pk in revised
 
 
 # --- Filing ------------------------------------------------------------------------------------
@@ -179,13 +191,10 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = ActivityRecord.objects.visible_to(request.user).originals()
     units = Organisation.objects.visible_to(request.user).units().order_by("name")
     form = RecordFilterForm(request.GET or None, units=units)
-    records = (
-        form.apply(records)
-        .select_related("unit", "domain")
-        .annotate(has_revision=Exists(ActivityRecord.objects.filter(revision_of=OuterRef("pk"))))
-        .order_by("-date", "-id")
-    )
+    records = form.apply(records).select_related("unit", "domain").order_by("-date", "-id")
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _mark(page.object_list)
     template = (
         "activities/_partials/record_table.html" if request.htmx else "activities/record_list.html"
     )
@@ -285,10 +294,10 @@ def _queue_records(request):
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     form, records = _queue_records(request)
-    records = _with_duplicates(records.select_related("unit", "domain")).order_by(
-        "submitted_at", "id"
-    )
+    records = records.select_related("unit", "domain").order_by("submitted_at", "id")
     page = Paginator(records, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _mark(page.object_list)
     return render(
         request,
         "activities/review_queue.html",
@@ -306,11 +315,10 @@ def _back_to_queue(request) -> HttpResponse:
 
 
 def _row(request, record, **extra) -> HttpResponse:
-    record = _with_duplicates(
-        ActivityRecord.objects.filter(pk=record.pk).select_related("unit", "domain")
-    ).first()
+    record = ActivityRecord.objects.filter(pk=record.pk).select_related("unit", "domain").first()
     if record is None:  # an approved edit is merged into its original
         return HttpResponse("")
+    _mark([record])
     form = extra.pop("form", None)
     if form is not None and form.errors:
         extra["error_reason"] = "; ".join(form.errors.get("reason", []))

@@ -75,8 +75,9 @@ def test_list_query_count_is_fixed(world, login, django_assert_num_queries):
     assert len(response.context["page"]) == 30
 
 
-# session, user, roles, nav/notifications, count, page (unit, domain joined), filter choices
-LIST_QUERIES = 9
+# session, user, roles, nav roles, notifications, count, page (unit, domain joined), filter
+# choices (unit, domain), duplicate flags, pending-edit flags
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("who", ["liaison_a1", "office_a", "leader_a", "district_leader"])

@@ -14,8 +14,9 @@ from tests.activities.factories import add_evidence
 from tests.factories import RecordFactory, UnitFactory, domain
 
 QUEUE = reverse("activities:review_queue")
-# session, user, roles, nav/notifications, count, page rows, filter-form choices (unit, domain)
-QUEUE_QUERIES = 9
+# session, user, roles, nav roles, notifications, count, page rows, filter-form choices (unit,
+# domain), duplicate flags, pending-edit flags
+QUEUE_QUERIES = 11
 S = ActivityRecord.Status
 
 
