@@ -53,14 +53,18 @@ def sync_periods(task: Task) -> bool:
 
 
 @transaction.atomic
-def save_campaign(campaign: Campaign, domains: Iterable[Domain], by=None) -> Campaign:
-    """Create or update a campaign and the set of domains it covers.
-
-    A domain that already has tasks cannot be removed.
+def save_campaign(
+    campaign: Campaign, domains: Iterable[Domain], by=None, new_domain: str = ""
+) -> Campaign:
+    """Create or update a campaign and the set of domains it covers (plus `new_domain`, a
+    domain beyond the eight-into, made if needed). A domain that has tasks cannot be removed.
     """
     if campaign.pk is None:
         campaign.created_by = by
     campaign.save()
+    domains = list(domains)
+    if new_domain:
+        domains.append(add_domain(new_domain))
     wanted = {d.pk: d for d in domains}
     existing = {cd.domain_id: cd for cd in campaign.campaign_domains.all()}
     dropped = [cd for domain_id, cd in existing.items() if domain_id not in wanted]

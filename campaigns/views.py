@@ -62,12 +62,14 @@ def _office_townships(user):
     return townships if scope.is_superuser else townships.filter(pk__in=scope.office_townships)
 
 
-def _save_campaign_form(request, form, campaign=None):
-    domains = list(form.cleaned_data["domains"])
-    if form.cleaned_data.get("new_domain"):
-        domains.append(services.add_domain(form.cleaned_data["new_domain"]))
+def _save_campaign_form(request, form):
     try:
-        return services.save_campaign(form.save(commit=False), domains, by=request.user)
+        return services.save_campaign(
+            form.save(commit=False),
+            form.cleaned_data["domains"],
+            by=request.user,
+            new_domain=form.cleaned_data.get("new_domain", ""),
+        )
     except ValidationError as err:
         for field, errors in err.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -93,7 +95,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for(request.user, pk, write=True)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        if _save_campaign_form(request, form, campaign):
+        if _save_campaign_form(request, form):
             messages.success(request, _("已保存。"))
             return redirect("campaigns:campaign_detail", campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
