@@ -252,3 +252,55 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
 def _front(chapter_list: list[dict], pages: dict | None) -> dict:
     """Cover and table of contents; `pages` None lays it out with placeholder numbers."""
     return {"chapters": chapter_list, "pages": pages or {}, "placeholder": pages is None}
+
+
+def render_parts(context: dict, parts: list[dict], template: str, progress=None) -> Rendered:
+    """A long report without front matter (the ledger, the monthly report): each part is laid
+    out by the workers, the parts are concatenated and every page is stamped with its footer."""
+    from pypdf import PdfReader, PdfWriter
+
+    workers = worker_count()
+    pool = WorkerPool(workers) if workers > 1 else InProcess()
+    warnings = list(context.get("warnings", []))
+    try:
+        with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
+            tmpdir = Path(tmp)
+            futures = []
+            for number, part in enumerate(parts):
+                html_path = tmpdir / f"part-{number}.html"
+                html_path.write_text(
+                    render_html(template, {**context, "part": part}, mode="chapter"), "utf-8"
+                )
+                out_path = tmpdir / f"part-{number}.pdf"
+                futures.append((pool.submit(str(html_path), str(out_path)), out_path))
+            total = 0
+            for done, (future, _) in enumerate(futures, start=1):
+                answer = _answer(future, f"part {done}")
+                warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
+                total += answer["pages"]
+                if progress:
+                    progress(10 + int(75 * done / len(futures)))
+            frame_html = tmpdir / "frame.html"
+            frame_html.write_text(
+                render_html(
+                    "reports/dossier/frame.html",
+                    {**context, "frame_range": range(total)},
+                    mode="frame",
+                ),
+                "utf-8",
+            )
+            _answer(pool.submit(str(frame_html), str(tmpdir / "frame.pdf")), "frame")
+            writer = PdfWriter()
+            for _, out_path in futures:
+                writer.append(str(out_path))
+            frame_pages = PdfReader(str(tmpdir / "frame.pdf")).pages
+            for number in range(total):
+                writer.pages[number].merge_page(frame_pages[number], over=True)
+            writer.add_metadata({"/Title": context["report_title"]})
+            out = io.BytesIO()
+            writer.write(out)
+    finally:
+        pool.close()
+    context["_worker_peak_mib"] = pool.peak_mib
+    context["_worker_cpu_seconds"] = pool.cpu_seconds
+    return Rendered(out.getvalue(), total, warnings)

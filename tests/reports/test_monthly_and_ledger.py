@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 import time_machine
 
 from reports.contexts import ledger, monthly
@@ -68,3 +69,31 @@ def test_ledger_context_and_pdf(
     assert f"合计 29 {ctx['summary'].participants}" in lines
     assert "进学校 3 303" in lines
     assert text.count("廉政党课第") >= 26  # every record title is listed
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_long_ledger_is_laid_out_in_parts(
+    world, ledger_a, tmp_path, settings, monkeypatch, workers, needs_poppler
+):
+    settings.REPORT_WORKERS = workers
+    for i in range(60):
+        RecordFactory(
+            campaign=world.campaign_a,
+            unit=world.unit_a2,
+            domain=domain("families"),
+            title=f"家庭助廉活动{i:02d}",
+        )
+    monkeypatch.setattr(ledger, "PART_ROWS", 25)
+    ctx = ledger.build(world.campaign_a, {})
+    assert [p["rows"] for p in ctx["parts"]] == [9, 25, 25, 10]
+    rendered = ledger.render(ctx)
+    text = pdf_text(rendered.pdf, tmp_path)
+    flat = text.replace(" ", "")
+    for i in range(60):
+        assert f"家庭助廉活动{i:02d}" in flat
+    assert "进家庭（续）" in flat
+    assert f"合计{ctx['summary'].records}{ctx['summary'].participants}" in flat.replace("\n", "")
+    pages = text.split("\f")
+    for number, page in enumerate(pages[: rendered.pages], start=1):
+        assert f"第{number}页共{rendered.pages}页" in page.replace(" ", "")
