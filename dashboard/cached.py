@@ -79,5 +79,6 @@ def township(township, today: dt.date, campaign, campaign_domains) -> TownshipFi
         figures = township_figures(
             township, today, campaign=campaign, campaign_domains=campaign_domains
         )
+        figures.cache_key = key
         cache.set(key, figures, timeout=ttl)
     return figures

@@ -162,6 +162,7 @@ class TownshipFigures:
     trend_types: list[tuple[str, str]] = field(default_factory=list)
     # trend[month][type] = (records, participants)
     trend: dict = field(default_factory=dict)
+    cache_key: str = ""  # set by dashboard.cached: the page's tables are cached under it too
 
     @property
     def owing_units(self) -> list[UnitOwes]:

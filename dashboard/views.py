@@ -30,7 +30,9 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "dashboard/township.html",
         {
             "figures": figures,
-            "charts": charts.township_charts(figures),
+            # called only when the page's tables are not in the cache
+            "charts": lambda: charts.township_charts(figures),
+            "cache_seconds": cached.seconds(),
             "can_see_district": found.township.district_id
             in district_ids_of(scope_for(request.user)),
         },

@@ -79,3 +79,18 @@ def test_district_view_cached_and_invalidated(
     after = {r.township: r.records for r in client.get(DISTRICT).context["figures"].rows}
     assert after[world.township_b] == before[world.township_b] + 1
     assert after[world.township_a] == before[world.township_a]
+
+
+def page_tables(response) -> str:
+    body = response.content.decode()
+    return body[body.index('id="qf-headline"') : body.index("</main>")]
+
+
+def test_cached_tables_equal_fresh_ones(known, world, login, settings):
+    client = login(world.office_a)
+    first = page_tables(client.get(URL))
+    warm = page_tables(client.get(URL))
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    fresh = page_tables(client.get(URL))
+    assert first == warm == fresh
+    assert "qf-dashboard-data" in warm and "甲一村" in warm
