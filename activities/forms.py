@@ -67,9 +67,25 @@ class RecordForm(forms.ModelForm):
             "participants": {"min_value": _("参加人数不能为负数。")},
         }
 
+    field_order = [
+        "unit",
+        "date",
+        "domain",
+        "type",
+        "title",
+        "place",
+        "organiser",
+        "participants",
+        "tasks",
+        "description",
+        "files",
+    ]
+
     def __init__(self, *args, units, record: ActivityRecord | None = None, **kwargs):
         self.record = record
         super().__init__(*args, instance=record, **kwargs)
+        if record is None:
+            self.fields["date"].initial = timezone.localdate
         units = list(units)
         self.fields["unit"].queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
         if record is not None and record.pk:
