@@ -239,3 +239,12 @@ def test_liaison_home_panel(world, login, records):
     response = login(world.liaison_a1).get(reverse("home"))
     assert "请补充照片" in response.text and returned.title in response.text
     assert "甲二的" not in response.text
+
+
+def test_office_home_panel_counts_records_waiting(world, login, records):
+    RecordFactory(campaign=world.campaign_a, unit=world.unit_a2, status=S.SUBMITTED)
+    RecordFactory(campaign=world.campaign_b, unit=world.unit_b1, status=S.SUBMITTED)
+    response = login(world.office_a).get(reverse("home"))
+    assert 'id="panel-review"' in response.text
+    panel = next(p for s in response.context["sections"] for p in s["panels"] if "waiting" in p)
+    assert panel["waiting"] == 1
