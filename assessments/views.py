@@ -194,6 +194,7 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
         rects[rect.item_score_id].append(rect)
     editable = not assessment.is_completed and can_score(scope, assessment)
     dates = DateLabels()
+    evidence_prefix = reverse("assessments:assessment_save", args=[assessment.pk])
     rows = []
     for s in scores:
         rows.append(
@@ -202,6 +203,7 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
                 "record_count": len(linked[s.pk]),
                 "records_html": links_html(s.item_id, linked[s.pk], editable, dates),
                 "evidence_html": evidence_html(s.item_id, linked_evidence[s.pk], editable),
+                "evidence_url": f"{evidence_prefix}{s.pk}/evidence/",
                 "rectifications": rects[s.pk],
                 "error": (errors or {}).get(s.item_id, ""),
             }
@@ -233,11 +235,22 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
 
 
 class DateLabels(dict):
-    """Chinese date labels ("2026年5月20日"), formatted once per distinct date."""
+    """Escaped Chinese date labels ("2026年5月20日") and titles, each built once per sheet."""
+
+    def __init__(self):
+        super().__init__()
+        self.titles: dict[str, str] = {}
+        self.record_prefix = reverse("activities:record_detail", args=[0])[: -len("0/")]
 
     def __missing__(self, day):
-        self[day] = label = date_format(day, "DATE_FORMAT")
+        self[day] = label = escape(date_format(day, "DATE_FORMAT"))
         return label
+
+    def text(self, title: str) -> str:
+        escaped = self.titles.get(title)
+        if escaped is None:
+            escaped = self.titles[title] = escape(title)
+        return escaped
 
 
 def links_html(item_id: int, records, editable: bool, dates: DateLabels) -> str:
@@ -247,7 +260,7 @@ def links_html(item_id: int, records, editable: bool, dates: DateLabels) -> str:
     ~0.1 ms a call, too much for thousands of links."""
     if not records:
         return ""
-    prefix = reverse("activities:record_detail", args=[0])[: -len("0/")]
+    prefix = dates.record_prefix
     box = (
         f'<input type="checkbox" name="records-{item_id}" value="%d" checked> ' if editable else ""
     )
@@ -255,8 +268,8 @@ def links_html(item_id: int, records, editable: bool, dates: DateLabels) -> str:
     for pk, title, day in records:
         check = box % pk if editable else ""
         parts.append(
-            f'<label class="me-3">{check}#{pk} <a href="{prefix}{pk}/">{escape(title)}</a> '
-            f'<span class="qf-muted">{escape(dates[day])}</span></label>'
+            f'<label class="me-3">{check}#{pk} <a href="{prefix}{pk}/">{dates.text(title)}</a> '
+            f'<span class="qf-muted">{dates[day]}</span></label>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or an int
 
