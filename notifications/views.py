@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.models import Campaign
 from notifications import services
 from notifications.access import get_campaign_for_policy, get_notification_for
 from notifications.conf import health_max_age
@@ -26,7 +27,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if show == "unread":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "show": show})
+    scope = scope_for(request.user)
+    policies = (
+        Campaign.objects.filter(township__in=scope.office_townships).order_by("-year", "pk")
+        if scope.office_townships
+        else []
+    )
+    return render(
+        request, "notifications/list.html", {"page": page, "show": show, "policies": policies}
+    )
 
 
 @login_required
@@ -46,7 +55,9 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = services.mark_read(get_notification_for(request.user, pk))
     if request.htmx:
         response = render(
-            request, "notifications/_partials/row.html", {"notification": notification}
+            request,
+            "notifications/_partials/row.html",
+            {"notification": notification, "update_badge": True},
         )
         response["HX-Trigger"] = "qf-unread-changed"
         return response

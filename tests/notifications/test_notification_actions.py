@@ -32,7 +32,9 @@ def test_read_plain_and_htmx(world, login):
     assert response.status_code == 200
     assert response.templates[0].name == "notifications/_partials/row.html"
     assert response["HX-Trigger"] == "qf-unread-changed"
-    assert "标为已读" not in response.content.decode()
+    body = response.content.decode()
+    assert "标为已读" not in body
+    assert 'id="qf-unread" hx-swap-oob="true">0<' in body  # the nav badge follows
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
 
 

@@ -64,3 +64,10 @@ def test_query_count_does_not_grow_with_the_list(world, login, django_assert_num
     # session, user, roles (scope), nav roles, unread count, page count, page rows
     with django_assert_num_queries(7):
         client.get(reverse("notifications:list"))
+
+
+def test_office_finds_the_reminder_policy_of_its_campaigns(world, login):
+    response = login(world.office_a).get(reverse("notifications:list"))
+    assert list(response.context["policies"]) == [world.campaign_a]
+    assert reverse("notifications:policy", args=[world.campaign_a.pk]) in response.content.decode()
+    assert login(world.liaison_a1).get(reverse("notifications:list")).context["policies"] == []
