@@ -444,11 +444,17 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
     else:
         result = ledger.township_ledger(campaign)
     scope = scope_for(request.user)
+    campaigns = list(
+        Campaign.objects.visible_to(request.user)
+        .select_related("township")
+        .order_by("-year", "township__name")[:200]
+    )
     return render(
         request,
         "activities/ledger.html",
         {
             "campaign": campaign,
+            "campaigns": campaigns,
             "unit": unit,
             "domain": domain,
             "ledger": result,
