@@ -42,3 +42,22 @@ def rectifications_to_recheck(request, scope):
         "rects": rects,
         "today": timezone.localdate(),
     }
+
+
+@home_panel("reviewer", order=30)
+def applications_to_accept(request, scope):
+    from assessments.models import Application
+
+    applications = list(
+        Application.objects.filter(
+            district__in=scope.reviewer_districts, status=Application.Status.SUBMITTED
+        )
+        .select_related("township")
+        .order_by("submitted_at")[:10]
+    )
+    if not applications:
+        return None
+    return {
+        "template": "assessments/_partials/home_applications.html",
+        "applications": applications,
+    }

@@ -91,3 +91,18 @@ def test_criteria_pages(world, login, criteria):
     assert login(world.liaison_b1).get(detail).status_code == 200  # same district
     assert login(world.other_reviewer).get(detail).status_code == 404
     assert login(world.outsider).get(detail).status_code == 404
+
+
+def test_a_frozen_set_refuses_edits(world, criteria, site_a1):
+    import pytest
+
+    item = criteria.items.first()
+    item.text = "改过的条目"
+    services.save_item(criteria, item, world.reviewer)  # not used yet: allowed
+    services.start_assessment("self", criteria, world.liaison_a1, site=site_a1)
+    item.text = "再改"
+    with pytest.raises(services.AssessmentError) as exc:
+        services.save_item(criteria, item, world.reviewer)
+    assert "复制为新版本" in exc.value.message
+    item.refresh_from_db()
+    assert item.text == "改过的条目"
