@@ -225,3 +225,21 @@ def test_township_acceptance_decides_the_application(world, criteria, site_a1):
     services.complete_assessment(a, world.reviewer)
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED
+
+
+def test_closing_without_evidence_is_refused(world, criteria, site_a1):
+    _a, failed = failed_precheck(world, criteria, site_a1)
+    rect = services.open_rectification(
+        by=world.office_a, item_score=failed, requirement="补齐", deadline=TODAY
+    )
+    Rectification.objects.filter(pk=rect.pk).update(
+        status=Rectification.Status.ANSWERED, answer="口头说明"
+    )
+    with pytest.raises(AssessmentError) as exc:
+        services.recheck_rectification(
+            rect, close=True, note="", by=world.office_a, score=Decimal(9)
+        )
+    assert "没有整改佐证" in exc.value.message
+    rect.refresh_from_db()
+    failed.refresh_from_db()
+    assert rect.status == Rectification.Status.ANSWERED and failed.score == Decimal(2)
