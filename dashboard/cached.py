@@ -64,21 +64,29 @@ def district(place, today: dt.date) -> DistrictFigures:
     return figures
 
 
-def township(township, today: dt.date, campaign, campaign_domains) -> TownshipFigures:
+def township_key(campaign, today: dt.date) -> str:
+    """The key of the campaign's figures now ("" when nothing is cached)."""
+    if campaign is None or seconds() <= 0:
+        return ""
+    version = cache.get(_version_key(campaign.pk), 0)
+    # created_at tells two campaigns that happen to reuse an id apart (test databases)
+    return f"{PREFIX}:t:{campaign.pk}:{campaign.created_at.timestamp()}:{version}:{today}"
+
+
+def township(
+    township, today: dt.date, campaign, campaign_domains, key: str | None = None
+) -> TownshipFigures:
     """`township_figures(...)`, from the cache when a fresh copy is there."""
-    ttl = seconds()
-    if campaign is None or ttl <= 0:
+    key = township_key(campaign, today) if key is None else key
+    if not key:
         return township_figures(
             township, today, campaign=campaign, campaign_domains=campaign_domains
         )
-    version = cache.get(_version_key(campaign.pk), 0)
-    # created_at tells two campaigns that happen to reuse an id apart (test databases)
-    key = f"{PREFIX}:t:{campaign.pk}:{campaign.created_at.timestamp()}:{version}:{today}"
     figures = cache.get(key)
     if figures is None:
         figures = township_figures(
             township, today, campaign=campaign, campaign_domains=campaign_domains
         )
         figures.cache_key = key
-        cache.set(key, figures, timeout=ttl)
+        cache.set(key, figures, timeout=seconds())
     return figures

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from dashboard import cached, charts
@@ -24,13 +25,21 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("dashboard:district")
     today = timezone.localdate()
     found = get_township_for(request.user, pk, today=today)
-    figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
+    key = cached.township_key(found.campaign, today)
+    # Read (or computed) only when the page's tables are not in the cache under `key`.
+    figures = SimpleLazyObject(
+        lambda: cached.township(
+            found.township, today, found.campaign, found.campaign_domains, key=key
+        )
+    )
     return render(
         request,
         "dashboard/township.html",
         {
+            "township": found.township,
+            "campaign": found.campaign,
             "figures": figures,
-            # called only when the page's tables are not in the cache
+            "figures_key": key,
             "charts": lambda: charts.township_charts(figures),
             "cache_seconds": cached.seconds(),
             "can_see_district": found.township.district_id
