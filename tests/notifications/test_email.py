@@ -153,3 +153,25 @@ def test_office_gets_a_daily_digest_of_who_is_late_by_unit(world, sweep_at):
     note_b = Notification.objects.get(user=world.office_b, kind="office_digest")
     assert "迟交" not in note_b.body
     assert not Notification.objects.filter(user=world.liaison_a1, kind="office_digest").exists()
+
+
+def test_broker_down_at_commit_loses_no_email(world, sweep_at, monkeypatch, no_digests):
+    """Redis restarting mid-sweep: the enqueue after commit fails, the in-app notification is
+    already committed, and the outbox flush of a later sweep hands the email over again."""
+    from notifications.tasks import send_emails
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(send_emails, "delay", down)
+    period_due(world.campaign_a, world.unit_a1, TODAY)
+    sweep_at(TODAY, 9, 0)
+    assert Notification.objects.filter(user=world.liaison_a1, kind="task_period").count() == 1
+    assert OutboundEmail.objects.get(kind="reminder").state == "pending"
+    assert mail.outbox == []
+    monkeypatch.undo()
+    sweep_at(TODAY, 9, 2)  # too soon: the original enqueue may still be on its way
+    assert mail.outbox == []
+    sweep_at(TODAY, 9, 5)
+    assert OutboundEmail.objects.get(kind="reminder").state == "sent"
+    assert len(mail.outbox) == 1
