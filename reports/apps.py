@@ -8,7 +8,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from organisations.history import register_history
+        from reports import panels
         from reports.access import get_report_for
         from reports.models import Report
 
         register_history(Report, get_report_for, lambda report: report.township_id)
+        panels.register()

@@ -221,3 +221,22 @@ def test_dossier_preview_shows_no_media_urls(world, login, domains_a):
     )
     assert "清风廉政文化示范点1号" in body
     assert "/media/" not in body
+
+
+def test_home_panel_lists_recent_reports(world, login):
+    ReportFactory(campaign=world.campaign_a, title="甲镇最近的汇报")
+    ReportFactory(campaign=world.campaign_b, title="乙镇的汇报")
+    body = login(world.office_a).get(reverse("home")).content.decode()
+    assert "甲镇最近的汇报" in body and "乙镇的汇报" not in body
+    sent = ReportFactory(
+        campaign=world.campaign_a,
+        kind=Kind.DOSSIER,
+        status=Report.Status.DONE,
+        title="甲镇申报材料",
+    )
+    assert "甲镇申报材料" not in login(world.reviewer).get(reverse("home")).content.decode()
+    from reports.services import send_to_district
+
+    send_to_district(sent, world.office_a)
+    body = login(world.reviewer).get(reverse("home")).content.decode()
+    assert "甲镇申报材料" in body and "甲镇最近的汇报" not in body
