@@ -102,6 +102,14 @@ class WorkerPool:
         self.jobs.put((html_path, out_path, future))
         return future
 
+    def abort(self) -> None:
+        """Stop the workers now (the report failed or hit its time limit)."""
+        for process in self.processes:
+            process.kill()
+        for process in self.processes:
+            process.wait(timeout=10)
+        self.close()
+
     def close(self) -> None:
         for _ in self.threads:
             self.jobs.put(None)
@@ -131,6 +139,9 @@ class InProcess:
         return future
 
     def close(self) -> None:
+        return None
+
+    def abort(self) -> None:
         return None
 
 
@@ -239,6 +250,9 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
             out = io.BytesIO()
             writer.write(out)
             lap("merged and stamped")
+    except BaseException:
+        pool.abort()
+        raise
     finally:
         pool.close()
     context["_pages"] = pages
@@ -299,6 +313,9 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
             writer.add_metadata({"/Title": context["report_title"]})
             out = io.BytesIO()
             writer.write(out)
+    except BaseException:
+        pool.abort()
+        raise
     finally:
         pool.close()
     context["_worker_peak_mib"] = pool.peak_mib

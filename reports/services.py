@@ -115,6 +115,8 @@ def render_report(report_id: int, today: dt.date | None = None) -> Report | None
         )
         report.refresh_from_db()
         return report
+    if report.file:  # a retry replaces the earlier file
+        report.file.delete(save=False)
     report.file.save(report_name(report), ContentFile(rendered.pdf), save=False)
     Report.objects.filter(pk=report.pk).update(
         status=Report.Status.DONE,

@@ -124,3 +124,21 @@ def test_huge_image_is_downscaled_before_layout(world, domains_a):
     assert max(picture.width, picture.height) <= 1000
     with Image.open(Path(settings.MEDIA_ROOT) / picture.src.removeprefix("/media/")) as image:
         assert max(image.size) <= 1000
+
+
+def test_worker_pool_reports_failures_and_stops(tmp_path):
+    from reports.chapters import WorkerPool
+
+    pool = WorkerPool(2)
+    try:
+        bad = pool.submit(str(tmp_path / "missing.html"), str(tmp_path / "x.pdf")).result(
+            timeout=120
+        )
+        good_html = tmp_path / "ok.html"
+        good_html.write_text('<html lang="zh-CN"><body><p id="here">正文</p></body></html>')
+        good = pool.submit(str(good_html), str(tmp_path / "ok.pdf")).result(timeout=120)
+    finally:
+        pool.abort()
+    assert bad["ok"] is False and "FileNotFoundError" in bad["error"]
+    assert good["ok"] is True and good["pages"] == 1 and good["anchors"] == {"here": 0}
+    assert all(p.poll() is not None for p in pool.processes)
