@@ -48,3 +48,12 @@ def test_english_is_available(world, login):
     body = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in body
     assert "Log out" in body
+
+
+def test_chinese_even_when_the_browser_asks_for_english(world, login):
+    body = (
+        login(world.office_a)
+        .get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        .content.decode()
+    )
+    assert '<html lang="zh-CN">' in body
