@@ -6,6 +6,8 @@
 # Needs `generate_scale_data` output in that database and `wrk` (apt-get install wrk). Each
 # of the 50 connections is one signed-in office user reloading the big township's dashboard
 # after a think time (THINK_MS=1000 → 1-3 s; THINK_MS=0 → back to back, a stress test).
+# The cache is Redis as in production (REDIS_URL, default redis://127.0.0.1:6379/7), so the
+# workers share the dashboard's cached figures; each worker is warmed up before measuring.
 # Bounded: loopback only, fixed duration, the server is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,7 @@ PORT=${PORT:-18765}
 WORKERS=${WORKERS:-4}
 export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost
 export SECRET_KEY=${SECRET_KEY:-load-test-only-$(printf 'x%.0s' {1..60})}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/7}
 USER_NAME=${USER_NAME:-bench-office-0}
 URL_PATH=${URL_PATH:-/dashboard/township/}
 
@@ -33,6 +36,9 @@ if [ "$status" != "200" ]; then
   echo "load_dashboard: $URL_PATH answered $status for $USER_NAME" >&2
   exit 1
 fi
+for _ in $(seq 1 $((WORKERS * 3))); do  # warm-up: every worker imports and renders once
+  curl -s -o /dev/null -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$URL_PATH"
+done
 echo "wrk: $CONNECTIONS connections, ${DURATION}s, $WORKERS gunicorn workers, THINK_MS=${THINK_MS:-1000}"
 wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s \
   --script bench/load_dashboard.lua -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$URL_PATH"
