@@ -11,10 +11,16 @@ allocated in C, so the note also gives the process's peak RSS growth over the fi
 from __future__ import annotations
 
 import io
+import os
+import re
 import resource
 import statistics
 import struct
+import subprocess
 import time
+import urllib.error
+import urllib.request
+import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -78,6 +84,8 @@ def run(h) -> None:
         warmup=1,
     )
     _filing(h, township)
+    if os.environ.get("BENCH_WORKER", "1") == "1":
+        _worker_memory(h, township)
 
 
 def _cpu_note(h, username: str, url: str, runs: int = 10) -> str:
@@ -150,3 +158,136 @@ def _filing(h, township) -> None:
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figure.note += f"; process peak RSS {after / 1024:.0f} MiB (+{(after - before) / 1024:.0f} MiB)"
     print(f"    {figure.note}", flush=True)
+
+
+def _worker_memory(h, township, posts: int = 5) -> None:
+    """File records over real HTTP into one gunicorn worker and read the worker's peak RSS
+    (VmHWM): the memory a production worker needs for five 4 MB photos."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from bench.harness import Figure, percentile
+
+    role = (
+        Role.objects.filter(kind=Role.Kind.LIAISON, organisation__township=township)
+        .select_related("organisation")
+        .order_by("organisation_id")
+        .first()
+    )
+    user = User.objects.get(pk=role.user_id)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    photos = [phone_photo(i) for i in range(5)]
+    port = int(os.environ.get("BENCH_WORKER_PORT", "8765"))
+    env = dict(os.environ, ALLOWED_HOSTS="127.0.0.1,localhost")
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(settings.BASE_DIR / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    cookie = f"sessionid={session.session_key}"
+    try:
+        html = None
+        for _ in range(60):
+            try:
+                request = urllib.request.Request(
+                    base + "/activities/new/", headers={"Cookie": cookie}
+                )
+                with urllib.request.urlopen(request) as response:  # noqa: S310
+                    html = response.read().decode()
+                    cookies = "; ".join(response.headers.get_all("Set-Cookie") or [])
+                    csrf = re.search(r"csrftoken=([^;]+)", cookies)
+                break
+            except OSError:
+                time.sleep(0.5)
+        if html is None:
+            raise AssertionError("gunicorn did not start")
+        worker = int(subprocess.check_output(["pgrep", "-P", str(server.pid)]).split()[0])  # noqa: S603, S607
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        cookie += f"; csrftoken={csrf.group(1)}"
+        samples = []
+        for n in range(posts):
+            boundary = uuid.uuid4().hex
+            body = io.BytesIO()
+            fields = {
+                "csrfmiddlewaretoken": token,
+                "date": timezone.localdate().isoformat(),
+                "domain": role.organisation.main_domain_id,
+                "type": "lecture",
+                "title": f"内存基准{n}",
+                "participants": "30",
+                "submit": "1",
+            }
+            for name, value in fields.items():
+                body.write(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n".encode()
+                )
+            for i, photo in enumerate(photos):
+                body.write(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+                    f'filename="IMG_{n}_{i}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+                )
+                body.write(with_comment(photo, f"worker {uuid.uuid4()}"))
+                body.write(b"\r\n")
+            body.write(f"--{boundary}--\r\n".encode())
+            request = urllib.request.Request(
+                base + "/activities/new/",
+                data=body.getvalue(),
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Cookie": cookie,
+                    "Referer": base + "/activities/new/",
+                },
+            )
+            started = time.perf_counter()
+            try:
+                with _no_redirects().open(request) as response:
+                    status = response.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            samples.append((time.perf_counter() - started) * 1000)
+            if status != 302:
+                raise AssertionError(f"worker filing answered {status}")
+        peak_kib = next(
+            int(line.split()[1])
+            for line in open(f"/proc/{worker}/status")
+            if line.startswith("VmHWM")
+        )
+    finally:
+        server.terminate()
+        server.wait()
+    h.record(
+        Figure(
+            name="activities: file 5 × 4 MB photos, gunicorn worker",
+            p50_ms=round(statistics.median(samples), 2),
+            p95_ms=round(percentile(samples, 95), 2),
+            queries=None,
+            peak_mib=round(peak_kib / 1024, 2),
+            note="over HTTP; peak = worker VmHWM (RSS high-water mark)",
+        )
+    )
+
+
+def _no_redirects():
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    return urllib.request.build_opener(NoRedirect)
