@@ -1,5 +1,7 @@
-"""Demo reminders: the campaign's policy written out, one liaison on the daily digest, and this
-morning's sweep run so that bells have something to show (emails go to the console backend)."""
+"""Demo reminders: the campaign's policy written out, one liaison on the daily digest, and the
+sweeps of the last two weeks replayed (each at its morning) so that bells and the office's
+"who is late" digest have something to show. Emails go to the console backend once a worker
+runs. Replayed only on the first load: a second load changes nothing."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from notifications.models import Preference, ReminderPolicy
+from notifications.models import Preference, ReminderPolicy, SweepRun
 from notifications.sweep import run_sweep
+
+REPLAY_DAYS = 13
 
 
 def load(ctx) -> None:
@@ -20,10 +24,17 @@ def load(ctx) -> None:
         Preference.objects.get_or_create(
             user=digest_user, defaults={"email_mode": Preference.EmailMode.DIGEST}
         )
-    morning = dt.datetime.combine(ctx.today, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
-    run = run_sweep(now=morning)
-    if run is not None:
-        ctx.write(
-            f"  reminders: {run.sent} sent this morning, {run.digests} digests "
-            f"(run `manage.py remind --dry-run` to see what is due now)"
-        )
+    if SweepRun.objects.exists():
+        return
+    tz = timezone.get_current_timezone()
+    sent = 0
+    for days_ago in range(REPLAY_DAYS, -1, -1):
+        day = ctx.today - dt.timedelta(days=days_ago)
+        # past mornings before the digest hour; today after it, so today's digests go out
+        at = dt.time(8, 40) if days_ago else dt.time(9, 0)
+        run = run_sweep(now=dt.datetime.combine(day, at, tzinfo=tz))
+        sent += run.sent if run else 0
+    ctx.write(
+        f"  reminders: {sent} sent over the last {REPLAY_DAYS + 1} mornings "
+        "(`manage.py remind --dry-run` lists what is due now)"
+    )
