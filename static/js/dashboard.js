@@ -10,6 +10,7 @@
       yAxis.push({ type: "value", splitLine: { show: false } });
     }
     return {
+      animation: false,  // drawn at once: printing and screenshots see the final chart
       color: spec.colors || undefined,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { type: "scroll", top: 0 },
