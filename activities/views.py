@@ -46,14 +46,14 @@ def _mark(records) -> None:
     page of records: two small queries by id, whatever the page holds."""
     ids = [r.pk for r in records]
     duplicates = set(
-        Evidence.objects.filter(record_id__in=ids, duplicate=True).values_list(
-            "record_id", flat=True
-        )
+        Evidence.objects.filter(record_id__in=ids, duplicate=True)
+        .order_by()
+        .values_list("record_id", flat=True)
     )
     revised = set(
-        ActivityRecord.objects.filter(revision_of_id__in=ids).values_list(
-            "revision_of_id", flat=True
-        )
+        ActivityRecord.objects.filter(revision_of_id__in=ids)
+        .order_by()
+        .values_list("revision_of_id", flat=True)
     )
     for record in records:
         record.has_duplicate = record.pk in duplicates
