@@ -44,6 +44,8 @@ def parse_sheet(data, scores) -> tuple[list[ScoreRow], dict[int, str]]:
         try:
             records = _ids(data.getlist(f"records-{key}")) + _ids([data.get(f"add-{key}", "")])
             evidence = _ids(data.getlist(f"evidence-{key}"))
+            shown = data.get(f"shown-{key}")
+            shown_ids = _ids([shown]) if shown is not None else None
         except ValueError:
             errors[key] = str(_("台账编号须为数字，多个用逗号分隔。"))
             continue
@@ -56,6 +58,7 @@ def parse_sheet(data, scores) -> tuple[list[ScoreRow], dict[int, str]]:
                 override_reason=data.get(f"reason-{key}", ""),
                 record_ids=sorted(set(records)),
                 evidence_ids=sorted(set(evidence)),
+                shown_record_ids=shown_ids,
             )
         )
     return rows, errors

@@ -210,6 +210,9 @@ class ScoreRow:
     override_reason: str = ""
     record_ids: list[int] = field(default_factory=list)
     evidence_ids: list[int] = field(default_factory=list)
+    # The linked records the sheet showed for this item (it may show only the first few):
+    # links not shown are kept. None: the sheet showed them all, `record_ids` is the whole set.
+    shown_record_ids: list[int] | None = None
 
 
 def linkable_records(assessment: Assessment):
@@ -240,13 +243,18 @@ def save_scores(assessment: Assessment, rows: Sequence[ScoreRow], by) -> list[It
     evidence_owner = dict(
         Evidence.objects.filter(pk__in=evidence_ids).values_list("pk", "record_id")
     )
+    existing = _links(LinkedRecord, "record_id", [s.pk for s in scores.values()])
+    wanted: dict[int, set[int]] = {}
     errors: dict[int, str] = {}
     for row in rows:
         score = scores.get(row.item_id)
         if score is None:
             errors[row.item_id] = _("条目不属于本次评审。")
             continue
-        problem = _row_problem(score, row, allowed_records, evidence_owner)
+        wanted[score.pk] = set(row.record_ids)
+        if row.shown_record_ids is not None:
+            wanted[score.pk] |= existing[score.pk] - set(row.shown_record_ids)
+        problem = _row_problem(score, row, allowed_records, evidence_owner, wanted[score.pk])
         if problem:
             errors[row.item_id] = problem
     if errors:
@@ -266,12 +274,7 @@ def save_scores(assessment: Assessment, rows: Sequence[ScoreRow], by) -> list[It
         _update_scores(changed)
         ItemScore.history.bulk_history_create(changed, update=True, default_user=by)
     ids = [scores[row.item_id].pk for row in rows]
-    _replace_links(
-        LinkedRecord,
-        "record_id",
-        ids,
-        {scores[r.item_id].pk: set(r.record_ids) for r in rows},
-    )
+    _replace_links(LinkedRecord, "record_id", ids, wanted, existing)
     _replace_links(
         LinkedEvidence,
         "evidence_id",
@@ -306,7 +309,7 @@ def _overrides(score: ItemScore, row: ScoreRow) -> bool:
     return score.auto_score is not None and row.score is not None and row.score != score.auto_score
 
 
-def _row_problem(score: ItemScore, row: ScoreRow, allowed_records, evidence_owner) -> str:
+def _row_problem(score: ItemScore, row: ScoreRow, allowed_records, evidence_owner, linked) -> str:
     points = score.item.points
     if row.score is not None and (row.score < 0 or row.score > points):
         return _("得分须在 0 到 %(points)s 分之间。") % {"points": points}
@@ -316,7 +319,6 @@ def _row_problem(score: ItemScore, row: ScoreRow, allowed_records, evidence_owne
         return _("判定达标须先打分。")
     if any(pk not in allowed_records for pk in row.record_ids):
         return _("只能关联被评单位本年度已审核通过的活动记录。")
-    linked = set(row.record_ids)
     for pk in row.evidence_ids:
         owner = evidence_owner.get(pk)
         if owner is None or (owner not in allowed_records and owner not in linked):
@@ -324,13 +326,19 @@ def _row_problem(score: ItemScore, row: ScoreRow, allowed_records, evidence_owne
     return ""
 
 
-def _replace_links(model, column: str, score_ids: list[int], wanted: dict[int, set[int]]) -> None:
-    """Make the link table hold exactly `wanted`: one read, one delete, one bulk insert."""
+def _links(model, column: str, score_ids: list[int]) -> dict[int, set[int]]:
     existing: dict[int, set[int]] = {pk: set() for pk in score_ids}
     for score_id, target in model.objects.filter(item_score_id__in=score_ids).values_list(
         "item_score_id", column
     ):
         existing[score_id].add(target)
+    return existing
+
+
+def _replace_links(model, column: str, score_ids, wanted: dict[int, set[int]], existing=None):
+    """Make the link table hold exactly `wanted`: (one read,) one delete, one bulk insert."""
+    if existing is None:
+        existing = _links(model, column, score_ids)
     remove = Q()
     add = []
     for score_id in score_ids:

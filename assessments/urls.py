@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/scores/", views.assessment_save, name="assessment_save"),
     path("<int:pk>/complete/", views.assessment_complete, name="assessment_complete"),
     path(
+        "<int:pk>/scores/<int:score_pk>/records/",
+        views.linked_records,
+        name="linked_records",
+    ),
+    path(
         "<int:pk>/scores/<int:score_pk>/evidence/",
         views.evidence_candidates,
         name="evidence_candidates",

@@ -60,6 +60,7 @@ from sites.files import send_file
 from sites.models import Site
 from sites.models import Status as SiteStatus
 
+SHOWN_LINKS = 8  # linked records shown per item; "show all" loads the rest (htmx)
 PICKER_LIMIT = 300  # records listed in the sheet's picker; older ones are linked by number
 
 
@@ -201,7 +202,10 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
             {
                 "score": s,
                 "record_count": len(linked[s.pk]),
-                "records_html": links_html(s.item_id, linked[s.pk], editable, dates),
+                "records_html": links_html(s.item_id, linked[s.pk][:SHOWN_LINKS], editable, dates),
+                "shown": ",".join(str(pk) for pk, _t, _d in linked[s.pk][:SHOWN_LINKS]),
+                "more": max(0, len(linked[s.pk]) - SHOWN_LINKS),
+                "records_url": f"{evidence_prefix}{s.pk}/records/",
                 "evidence_html": evidence_html(s.item_id, linked_evidence[s.pk], editable),
                 "evidence_url": f"{evidence_prefix}{s.pk}/evidence/",
                 "rectifications": rects[s.pk],
@@ -293,6 +297,34 @@ def evidence_html(item_id: int, evidence, editable: bool, checked: bool = True) 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
     return render(request, "assessments/assessment_detail.html", sheet_context(request, assessment))
+
+
+@login_required
+@require_GET
+def linked_records(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """All linked records of one item, replacing the first few on the sheet (htmx)."""
+    assessment = get_assessment_for(request.user, pk)
+    score = (
+        ItemScore.objects.filter(assessment=assessment, pk=score_pk).only("pk", "item_id").first()
+    )
+    if score is None:
+        raise Http404
+    editable = not assessment.is_completed and can_score(scope_for(request.user), assessment)
+    records = list(
+        LinkedRecord.objects.filter(item_score=score)
+        .order_by("record__date", "record_id")
+        .values_list("record_id", "record__title", "record__date")
+    )
+    return render(
+        request,
+        "assessments/_partials/linked_records.html",
+        {
+            "records_html": links_html(score.item_id, records, editable, DateLabels()),
+            "shown": ",".join(str(r[0]) for r in records),
+            "score": score,
+            "editable": editable,
+        },
+    )
 
 
 @login_required

@@ -165,7 +165,10 @@ def test_sheet_loads_in_fixed_queries(world, login, django_assert_num_queries, r
         response = client.get(reverse("assessments:assessment_detail", args=[precheck.pk]))
     assert response.status_code == 200
     assert sum(r["record_count"] for r in response.context["rows"]) == records
-    assert response.content.decode().count('type="checkbox" name="records-') == records
+    # the first 8 links of each item are on the page, the rest load on demand
+    per_item = [r["record_count"] for r in response.context["rows"]]
+    shown = sum(min(8, n) for n in per_item)
+    assert response.content.decode().count('type="checkbox" name="records-') == shown
 
 
 @pytest.mark.parametrize("records", [200, 2000])
@@ -235,4 +238,37 @@ def test_evidence_candidates_refused(world, login, self_assessment, who, status)
     item = self_assessment.scores.first()
     url = reverse("assessments:evidence_candidates", args=[self_assessment.pk, item.pk])
     assert login(getattr(world, who)).get(url).status_code == status
+    assert login(world.liaison_a1).post(url).status_code == 405
+
+
+def test_links_not_shown_are_kept_and_all_can_be_loaded(world, login, self_assessment):
+    records = RecordFactory.create_batch(12, campaign=world.campaign_a, unit=world.unit_a1)
+    item = self_assessment.scores.filter(item__auto_target__isnull=True).first()
+    LinkedRecord.objects.bulk_create(LinkedRecord(item_score=item, record=r) for r in records)
+    client = login(world.liaison_a1)
+    page = client.get(reverse("assessments:assessment_detail", args=[self_assessment.pk]))
+    row = next(r for r in page.context["rows"] if r["score"].pk == item.pk)
+    shown = [int(pk) for pk in row["shown"].split(",")]
+    assert len(shown) == 8 and row["more"] == 4
+    kept = shown[1:]  # untick the first shown link
+    data = sheet_post(
+        self_assessment,
+        **{
+            f"shown-{item.item_id}": row["shown"],
+            f"records-{item.item_id}": [str(pk) for pk in kept],
+        },
+    )
+    assert (
+        client.post(
+            reverse("assessments:assessment_save", args=[self_assessment.pk]), data
+        ).status_code
+        == 302
+    )
+    assert set(item.records.values_list("pk", flat=True)) == {r.pk for r in records} - {shown[0]}
+    url = reverse("assessments:linked_records", args=[self_assessment.pk, item.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.content.decode().count('type="checkbox"') == 11
+    assert login(world.leader_a).get(url).status_code == 200  # read-only: the list, no boxes
+    assert login(world.liaison_a2).get(url).status_code == 404
+    assert login(world.outsider).get(url).status_code == 404
     assert login(world.liaison_a1).post(url).status_code == 405
