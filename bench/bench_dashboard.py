@@ -45,8 +45,18 @@ def run(h) -> None:
 
     h.call("dashboard: township (office, ordinary, cold)", cold_ordinary, note=note)
     h.page("dashboard: township drill-in (district reviewer)", "bench-reviewer", big_url, note=note)
+    reviewer = h.client_for("bench-reviewer")
+
+    def cold_district():
+        cache.clear()
+        assert reviewer.get(reverse("dashboard:district")).status_code == 200
+
+    h.call("dashboard: district (reviewer, cold)", cold_district, note=note)
     h.page(
-        "dashboard: district (reviewer)", "bench-reviewer", reverse("dashboard:district"), note=note
+        "dashboard: district (reviewer, warm)",
+        "bench-reviewer",
+        reverse("dashboard:district"),
+        note=note,
     )
     h.page("dashboard: leader home (headline panel)", "bench-leader-0", reverse("home"), note=note)
     h.call(
