@@ -299,8 +299,9 @@ class SiteReviewProvider(Provider):
 class MonthlyReportProvider(Provider):
     """The monthly integrity-information report (廉政信息月报): every unit, by the campaign's day.
 
-    The portal keeps no record of a submitted monthly report yet, so a report never counts as
-    done; it is chased while overdue like every other deadline.
+    A unit's report for a month is its ledger for that month (the activities app's monthly
+    report reads the same rows): once the unit has filed a record dated in the month, submitted
+    or approved, that month's report is done and nobody is reminded or chased for it.
     """
 
     kind = "monthly_report"
@@ -320,6 +321,34 @@ class MonthlyReportProvider(Provider):
             out.append(date)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return out
+
+    @staticmethod
+    def covered_month(due: dt.date) -> tuple[int, int]:
+        """The (year, month) a report due on this date covers: the month before."""
+        last = due.replace(day=1) - dt.timedelta(days=1)
+        return last.year, last.month
+
+    def reported_months(
+        self, campaign_id: int, due_dates: list[dt.date]
+    ) -> set[tuple[int, int, int]]:
+        """(unit id, year, month) for every month of these reports a unit has filed records in."""
+        from activities.models import ActivityRecord
+
+        months = sorted(self.covered_month(d) for d in due_dates)
+        first = dt.date(months[0][0], months[0][1], 1)
+        last_year, last_month = months[-1]
+        last = dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+        rows = (
+            ActivityRecord.objects.filter(
+                campaign_id=campaign_id,
+                revision_of__isnull=True,
+                status__in=[ActivityRecord.Status.SUBMITTED, ActivityRecord.Status.APPROVED],
+                date__range=(first, last),
+            )
+            .values_list("unit_id", "date__year", "date__month")
+            .distinct()
+        )
+        return set(rows)
 
     def open_keys(self, object_ids):
         rows = Campaign.objects.filter(pk__in=list(object_ids)).annotate(
@@ -351,6 +380,7 @@ class MonthlyReportProvider(Provider):
             ]
             if not due_dates:
                 continue
+            reported = self.reported_months(campaign["pk"], due_dates)
             units = (
                 Organisation.objects.units()
                 .filter(township_id=campaign["township_id"], is_active=True)
@@ -359,6 +389,8 @@ class MonthlyReportProvider(Provider):
             )
             for unit_id in units.iterator(chunk_size=CHUNK):
                 for due in due_dates:
+                    if (unit_id, *self.covered_month(due)) in reported:
+                        continue
                     yield Deadline(
                         kind=self.kind,
                         object_id=campaign["pk"],

@@ -245,3 +245,21 @@ def test_health_row_written_per_sweep(world, sweep_at):
     assert run.finished_at is not None and run.error == ""
     with time_machine.travel(at(TODAY, 9, 0), tick=False):
         assert SweepRun.objects.get().finished_at == at(TODAY, 9, 0)
+
+
+def test_a_unit_that_filed_in_the_month_is_not_chased_for_its_report(world, sweep_at):
+    # liaison_a1's unit filed a record dated in June: the report due 07-05 is done for it
+    RecordFactory(
+        campaign=world.campaign_a,
+        unit=world.unit_a1,
+        date=dt.date(2026, 6, 20),
+        status=ActivityRecord.Status.SUBMITTED,
+    )
+    RecordFactory(  # a draft is not a report
+        campaign=world.campaign_a,
+        unit=world.unit_a2,
+        date=dt.date(2026, 6, 21),
+        status=ActivityRecord.Status.DRAFT,
+    )
+    sweep_at(dt.date(2026, 7, 4))
+    assert [u for u, _o in sent("monthly_report", campaign=world.campaign_a)] == ["liaison_a2"]
