@@ -35,6 +35,8 @@ def drill_url(url_name: str, **params) -> str:
 
 @register.simple_tag
 def drill(value, url_name: str, **params) -> str:
+    if value == 0:
+        return "0"  # nothing behind it
     url = drill_url(url_name, **params)
     if not url:
         return format_html("{}", value)
@@ -84,3 +86,21 @@ def level_cells(counts, levels) -> list[int]:
 @register.filter
 def level_code(index: int, levels) -> str:
     return levels[index][0]
+
+
+@register.filter
+def trend_links(row) -> list[tuple[int, str]]:
+    """(count, link to the approved records of that month and type) for a trend row's cells;
+    built here rather than with one {% drill %} per cell: the table is the page's biggest."""
+    start, end = iso(row["month"]), month_end(row["month"])
+    return [
+        (
+            n,
+            drill_url(
+                "activities:record_list", status="approved", type=code, date_from=start, date_to=end
+            )
+            if n
+            else "",
+        )
+        for code, n in row["cells"]
+    ]
