@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 def _ensure_broker_folders(sender, **kwargs):
     """The embedded filesystem broker needs its folders to exist before the first message."""
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
     backend = str(sender.conf.result_backend or "")
