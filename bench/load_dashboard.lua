@@ -1,5 +1,5 @@
 -- wrk script for bench/load_dashboard.sh: each connection is one user who reloads the
--- dashboard after a think time (THINK_MS, default 1000-3000 ms; 0 = back to back), and a
+-- dashboard, back to back (THINK_MS=0) or after a think time of THINK_MS..3*THINK_MS ms; a
 -- summary with p50/p95/p99 and every kind of error at the end.
 local think_min, think_max = 1000, 3000
 local think = os.getenv("THINK_MS")

@@ -5,7 +5,8 @@
 #
 # Needs `generate_scale_data` output in that database and `wrk` (apt-get install wrk). Each
 # of the 50 connections is one signed-in office user reloading the big township's dashboard
-# after a think time (THINK_MS=1000 → 1-3 s; THINK_MS=0 → back to back, a stress test).
+# back to back (THINK_MS=0, the default: the hardest case), or after a think time
+# (THINK_MS=1000 → 1-3 s between reloads).
 # The cache is Redis as in production (REDIS_URL, default redis://127.0.0.1:6379/7), so the
 # workers share the dashboard's cached figures; each worker is warmed up before measuring.
 # Bounded: loopback only, fixed duration, the server is stopped at the end.
@@ -39,6 +40,7 @@ fi
 for _ in $(seq 1 $((WORKERS * 3))); do  # warm-up: every worker imports and renders once
   curl -s -o /dev/null -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$URL_PATH"
 done
-echo "wrk: $CONNECTIONS connections, ${DURATION}s, $WORKERS gunicorn workers, THINK_MS=${THINK_MS:-1000}"
+export THINK_MS=${THINK_MS:-0}
+echo "wrk: $CONNECTIONS connections, ${DURATION}s, $WORKERS gunicorn workers, THINK_MS=$THINK_MS"
 wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s \
   --script bench/load_dashboard.lua -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$URL_PATH"
