@@ -102,6 +102,14 @@ def district_readiness(district_id: int, year: int, criteria_set=None, today=Non
     return _readiness(sites, criteria_set, district_id, year, today)
 
 
+TENTH = Decimal("0.1")
+
+
+def _points(value) -> Decimal:
+    """Scores to one decimal, as the criteria print them (SQLite sums come back as long floats)."""
+    return Decimal(str(value or 0)).quantize(TENTH)
+
+
 def _readiness(sites, criteria_set, district_id, year, today) -> list[SiteReadiness]:
     today = today or timezone.localdate()
     criteria_set = criteria_set or current_criteria_set(district_id)
@@ -160,11 +168,11 @@ def _readiness(sites, criteria_set, district_id, year, today) -> list[SiteReadin
             SiteReadiness(
                 site=site,
                 pass_line=criteria_set.pass_line if criteria_set else None,
-                total_points=total_points,
-                auto_score=auto,
-                auto_points=auto_points,
-                projected_score=manual + auto,
-                assessed_score=(last["total"] or Decimal(0)) if last else None,
+                total_points=_points(total_points),
+                auto_score=_points(auto),
+                auto_points=_points(auto_points),
+                projected_score=_points(manual) + _points(auto),
+                assessed_score=_points(last["total"]) if last else None,
                 assessed_kind=last["kind"] if last else "",
                 assessed_on=last["assessed_on"] if last else None,
                 assessed_passed=last["passed"] if last else None,
