@@ -494,6 +494,11 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
         rects = rects.filter(status=status)
     elif status == "overdue":
         rects = rects.overdue(today)
+    unit_filter = None
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        rects = rects.filter(unit_id=int(unit_id))
+        unit_filter = next(iter(rects[:1]), None)
     counts = Rectification.objects.visible_to(request.user).aggregate(
         open=Count("pk", filter=~Q(status=Rectification.Status.CLOSED)),
         overdue=Count("pk", filter=~Q(status=Rectification.Status.CLOSED) & Q(deadline__lt=today)),
@@ -508,6 +513,8 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "today": today,
             "counts": counts,
+            "unit_id": unit_id if unit_id.isdigit() else "",
+            "unit_name": unit_filter.unit.name if unit_filter else "",
         },
     )
 

@@ -11,7 +11,7 @@
     }
     return {
       animation: false,  // drawn at once: printing and screenshots see the final chart
-      color: spec.colors || undefined,
+      color: spec.colors || ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc", "#b4141e"],
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { type: "scroll", top: 0 },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },

@@ -130,3 +130,29 @@ def test_list_in_fixed_queries_and_scoped(world, login, django_assert_num_querie
     response = client.get(reverse("assessments:rectification_list"), {"status": "overdue"})
     assert len(response.context["page"].object_list) == 5
     assert login(world.outsider).get(reverse("assessments:rectification_list")).status_code == 403
+
+
+def test_list_filters_by_unit_for_the_dashboard_drill_down(world, login, failed):
+    other = Rectification.objects.create(
+        campaign=world.campaign_a,
+        unit=world.unit_a2,
+        title="别的单位",
+        requirement="x",
+        deadline=TODAY,
+    )
+    mine = Rectification.objects.create(
+        campaign=world.campaign_a,
+        unit=world.unit_a1,
+        title="本单位",
+        requirement="x",
+        deadline=TODAY,
+    )
+    client = login(world.office_a)
+    response = client.get(reverse("assessments:rectification_list"), {"unit": world.unit_a1.pk})
+    assert [r.pk for r in response.context["page"]] == [mine.pk]
+    assert world.unit_a1.name in response.content.decode()
+    response = client.get(reverse("assessments:rectification_list"), {"unit": world.unit_a2.pk})
+    assert [r.pk for r in response.context["page"]] == [other.pk]
+    # a unit of another township shows nothing
+    response = client.get(reverse("assessments:rectification_list"), {"unit": world.unit_b1.pk})
+    assert list(response.context["page"]) == []
