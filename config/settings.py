@@ -241,8 +241,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 if TESTING:
+    # Each pytest-xdist worker gets its own media folder and cache namespace.
+    _worker = env_str("PYTEST_XDIST_WORKER", "main")
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    MEDIA_ROOT = Path(env_str("TEST_MEDIA_ROOT", str(VAR_DIR / "test-media")))
+    MEDIA_ROOT = Path(env_str("TEST_MEDIA_ROOT", str(VAR_DIR / "test-media"))) / _worker
+    CACHES["default"]["KEY_PREFIX"] = f"test-{_worker}"
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
