@@ -6,6 +6,10 @@
   function option(spec) {
     var stacked = spec.kind === "stacked_bar";
     var yAxis = [{ type: "value" }];
+    if (spec.pass_line != null) {
+      // keep the pass line on the chart even when every site is below it
+      yAxis[0].max = function (value) { return Math.max(value.max, spec.pass_line); };
+    }
     if (spec.dual_axis) {
       yAxis.push({ type: "value", splitLine: { show: false } });
     }
@@ -28,7 +32,7 @@
           markLine: spec.pass_line != null && i === 0 ? {
             symbol: "none",
             lineStyle: { color: "#dc3545", type: "dashed" },
-            label: { formatter: spec.pass_label + " " + spec.pass_line },
+            label: { formatter: spec.pass_label + " " + spec.pass_line, position: "insideEndTop" },
             data: [{ yAxis: spec.pass_line }]
           } : undefined
         };
