@@ -63,5 +63,9 @@ def nav_items(scope: Scope, current_path: str) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": entry.label, "active": current_path.startswith(url)})
+        items.append({"url": url, "label": entry.label, "active": False})
+    # Only the most specific section is highlighted (/campaigns/tasks/ is not also /campaigns/).
+    matches = [item for item in items if current_path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items

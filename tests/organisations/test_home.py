@@ -57,3 +57,12 @@ def test_chinese_even_when_the_browser_asks_for_english(world, login):
         .content.decode()
     )
     assert '<html lang="zh-CN">' in body
+
+
+def test_only_the_most_specific_section_is_highlighted(world):
+    from organisations.access import scope_for
+    from organisations.navigation import nav_items
+
+    items = nav_items(scope_for(world.office_a), reverse("organisations:unit_list"))
+    active = [item["url"] for item in items if item["active"]]
+    assert active == [reverse("organisations:unit_list")]
