@@ -245,7 +245,9 @@ if TESTING:
     _worker = env_str("PYTEST_XDIST_WORKER", "main")
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MEDIA_ROOT = Path(env_str("TEST_MEDIA_ROOT", str(VAR_DIR / "test-media"))) / _worker
-    CACHES["default"]["KEY_PREFIX"] = f"test-{_worker}"
+    # A process-local cache, emptied before every test (tests/conftest.py): a shared Redis
+    # would carry cached figures from one test, or one run, into the next.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": _worker}}
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

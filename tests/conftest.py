@@ -27,6 +27,14 @@ def _clean_test_media():
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class World:
     district: Organisation

@@ -27,7 +27,7 @@ from tests.notifications.factories import period_due
 
 pytestmark = [
     pytest.mark.worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     # send_task always goes to the broker, which is the point here
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
 ]
