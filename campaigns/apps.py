@@ -19,7 +19,10 @@ class CampaignsConfig(AppConfig):
             if not raw:
                 refresh_task_state([instance.task_id])
 
-        post_save.connect(period_saved, sender=TaskPeriod, dispatch_uid="campaigns.period_saved")
+        # weak=False: the receiver is local to ready() and would otherwise be collected
+        post_save.connect(
+            period_saved, sender=TaskPeriod, dispatch_uid="campaigns.period_saved", weak=False
+        )
 
         register_history(Campaign, get_campaign_for, lambda c: c.township_id)
         register_history(Task, get_task_for, lambda t: t.campaign.township_id)

@@ -247,7 +247,9 @@ if TESTING:
     MEDIA_ROOT = Path(env_str("TEST_MEDIA_ROOT", str(VAR_DIR / "test-media"))) / _worker
     # A process-local cache, emptied before every test (tests/conftest.py): a shared Redis
     # would carry cached figures from one test, or one run, into the next.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": _worker}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": _worker}
+    }
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
