@@ -51,3 +51,14 @@ def email_max_attempts() -> int:
 def lock_ttl() -> int:
     """Expiry of the cache lock used when the database has no advisory locks (SQLite)."""
     return int(_env("REMINDER_LOCK_TTL", "600"))
+
+
+def email_lease() -> dt.timedelta:
+    """How long a worker may hold an email it is sending before another may take it over
+    (a worker killed mid-send leaves the row SENDING until then)."""
+    return dt.timedelta(seconds=int(_env("REMINDER_EMAIL_LEASE_SECONDS", "600")))
+
+
+def outbox_flush_after() -> dt.timedelta:
+    """Age after which a PENDING email whose hand-over to the worker was lost is handed over again."""
+    return dt.timedelta(seconds=int(_env("REMINDER_OUTBOX_FLUSH_AFTER_SECONDS", "300")))

@@ -25,9 +25,6 @@ from notifications.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=10)
-FLUSH_AFTER = dt.timedelta(minutes=5)
-
 
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=2 ** max(0, attempts - 1))
@@ -57,7 +54,7 @@ def claim(pk: int, now: dt.datetime) -> bool:
         .update(
             state=OutboundEmail.State.SENDING,
             attempts=F("attempts") + 1,
-            next_attempt_at=now + LEASE,
+            next_attempt_at=now + conf.email_lease(),
         )
     )
 
@@ -115,7 +112,7 @@ def flush(now: dt.datetime, chunk: int = 500) -> int:
         OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING)
         .filter(
             Q(next_attempt_at__lte=now)
-            | Q(next_attempt_at__isnull=True, created_at__lte=now - FLUSH_AFTER)
+            | Q(next_attempt_at__isnull=True, created_at__lte=now - conf.outbox_flush_after())
         )
         .order_by("pk")
         .values_list("pk", flat=True)

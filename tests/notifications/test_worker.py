@@ -182,7 +182,14 @@ def test_beat_and_worker_deliver_every_reminder_once(services_up, tmp_path):
 
 def test_killing_the_worker_mid_batch_neither_duplicates_nor_loses(services_up, tmp_path):
     expected = township_with_work(liaisons_per_unit=40, units=1, periods_per_unit=25)
-    env = worker_env(REMINDER_BATCH_SIZE="20", REMINDER_BATCH_PAUSE="0.05")
+    # Short lease and hand-over timers, so that emails stranded by the kill (claimed by the
+    # dead worker, or queued to it) are taken over within the test instead of minutes later.
+    env = worker_env(
+        REMINDER_BATCH_SIZE="20",
+        REMINDER_BATCH_PAUSE="0.05",
+        REMINDER_EMAIL_LEASE_SECONDS="3",
+        REMINDER_OUTBOX_FLUSH_AFTER_SECONDS="2",
+    )
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     delivered = Notification.objects.filter(kind="task_period")
 
@@ -202,16 +209,21 @@ def test_killing_the_worker_mid_batch_neither_duplicates_nor_loses(services_up, 
     try:
         # Beat ticks: a tick that lands while PostgreSQL has not yet noticed the killed
         # worker's connection (and its sweep lock) is skipped, the next one does the work.
-        def ticked_until_all_delivered():
-            if delivered.count() >= expected:
-                return True
-            services_up.send_task("notifications.sweep")
-            time.sleep(2)
-            return False
+        def ticked_until(done):
+            def check():
+                if done():
+                    return True
+                services_up.send_task("notifications.sweep")
+                time.sleep(2)
+                return False
 
-        wait_for(ticked_until_all_delivered, 120, "the rest after restart", logs)
+            return check
+
         wait_for(
-            lambda: OutboundEmail.objects.filter(state="sent").count() >= expected,
+            ticked_until(lambda: delivered.count() >= expected), 120, "the rest after restart", logs
+        )
+        wait_for(
+            ticked_until(lambda: OutboundEmail.objects.filter(state="sent").count() >= expected),
             120,
             "every email",
             logs,
