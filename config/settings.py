@@ -235,6 +235,9 @@ CONTENT_SECURITY_POLICY = {
 # The ledger's covering index (INCLUDE columns) is PostgreSQL's; SQLite simply ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# Dashboard figures are cached this long; a committed record change invalidates them at once.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
