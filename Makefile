@@ -48,11 +48,13 @@ run: demo
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The suite runs on TEST_WORKERS processes (pytest-xdist); Celery-worker and browser tests
-# share one of them and run one after another.
+# The suite runs on TEST_WORKERS processes (pytest-xdist); the tests that start real Celery
+# workers or a browser then run on their own, one after another (two Celery workers on one
+# Redis queue would take each other's tasks).
 TEST_WORKERS ?= 2
 test: install
-	$(VENV)/bin/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
+	$(VENV)/bin/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not worker and not browser"
+	$(VENV)/bin/pytest -p no:cacheprovider -m "worker or browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -114,11 +114,3 @@ def login(client):
         return client
 
     return _login
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests that start Celery workers or a browser share one xdist worker, one at a time,
-    so two real workers never consume each other's queue."""
-    for item in items:
-        if item.get_closest_marker("worker") or item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("serial"))
