@@ -768,6 +768,7 @@ class NoticeEntry(models.Model):
         MISSING_REPORTS = "missing_reports", _("月报未报")
         OVERDUE_RECTIFICATIONS = "overdue_rectifications", _("整改逾期")
         INCOMPLETE_ARCHIVES = "incomplete_archives", _("档案资料不全")
+        YEAR_END_LOW = "year_end_low", _("年终考核得分偏低")
         OTHER = "other", _("其他")
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries")

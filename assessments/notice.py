@@ -6,7 +6,9 @@
   which the unit has no approved record (`activities.ledger.monthly_report`);
 * rectification items past their deadline and not closed;
 * incomplete archive files: items of an "archive files" group judged failed in a completed
-  assessment and not yet re-checked.
+  assessment and not yet re-checked;
+* a low year-end score: units whose year-end assessment (all six seed-003 indicators scored)
+  totals below `YEAR_END_PASS` of 100.
 
 `draft_notice` stores these as `NoticeEntry` rows office staff can edit or leave out;
 `publish_notice` numbers (文号) and publishes it. The PDF comes from the reports app.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -31,6 +34,7 @@ from assessments.models import (
     Notice,
     NoticeEntry,
     Rectification,
+    YearEndScore,
 )
 from assessments.services import AssessmentError
 from organisations.models import Organisation
@@ -38,10 +42,15 @@ from organisations.models import Organisation
 Category = NoticeEntry.Category
 
 
+# A year-end total below this (of 100) puts the unit in the notice.
+YEAR_END_PASS = Decimal(60)
+
+
 @dataclass
 class Lagging:
     unit: Organisation
     counts: dict[str, int] = field(default_factory=dict)
+    year_end_total: Decimal | None = None
 
     @property
     def total(self) -> int:
@@ -109,10 +118,25 @@ def lagging_units(campaign, as_of: dt.date) -> list[Lagging]:
     ):
         per_unit[row["assessment__unit_id"]][Category.INCOMPLETE_ARCHIVES] = row["n"]
 
+    year_end: dict[int, Decimal] = {}
+    indicators = list(YearEndScore.MAX_POINTS)
+    complete = {f"{name}__isnull": False for name in indicators}
+    for row in YearEndScore.objects.filter(campaign=campaign, **complete).values(
+        "unit_id", *indicators
+    ):
+        total = sum((row[name] for name in indicators), Decimal(0))
+        if total < YEAR_END_PASS:
+            year_end[row["unit_id"]] = total
+            per_unit[row["unit_id"]][Category.YEAR_END_LOW] = 1
+
     missing_units = set(per_unit) - set(units)
     if missing_units:
         units.update(Organisation.objects.in_bulk(missing_units))
-    result = [Lagging(units[pk], counts) for pk, counts in per_unit.items() if pk in units]
+    result = [
+        Lagging(units[pk], counts, year_end.get(pk))
+        for pk, counts in per_unit.items()
+        if pk in units
+    ]
     result.sort(key=lambda lag: (-lag.total, lag.unit.name))
     return result
 
@@ -122,6 +146,9 @@ DETAIL = {
     Category.MISSING_REPORTS: gettext_lazy("%(n)s 个月未报送廉政信息月报"),
     Category.OVERDUE_RECTIFICATIONS: gettext_lazy("%(n)s 项整改事项逾期未销号"),
     Category.INCOMPLETE_ARCHIVES: gettext_lazy("%(n)s 项档案资料不完善"),
+    Category.YEAR_END_LOW: gettext_lazy(
+        "年终党风廉政责任制考核得分 %(score)s 分（满分 100 分），低于 %(pass)s 分"
+    ),
 }
 
 
@@ -151,7 +178,8 @@ def draft_notice(campaign, *, as_of: dt.date, by, title: str = "") -> Notice:
                     unit=lag.unit,
                     category=category,
                     count=n,
-                    detail=str(DETAIL[category]) % {"n": n},
+                    detail=str(DETAIL[category])
+                    % {"n": n, "score": lag.year_end_total, "pass": YEAR_END_PASS},
                     order=order,
                 )
             )

@@ -204,3 +204,34 @@ def test_year_end_computed_and_entered(world, login):
         .status_code
         == 404
     )
+
+
+def test_a_low_year_end_score_feeds_the_notice(world):
+    def score(unit, **values):
+        defaults = dict(
+            organisation=10, education=10, publicity=10, culture=10, opinion=10, innovation=5
+        )
+        defaults.update(values)
+        return YearEndScore.objects.create(
+            campaign=world.campaign_a,
+            unit=unit,
+            **{k: Decimal(v) if v is not None else None for k, v in defaults.items()},
+        )
+
+    score(world.unit_a1)  # 55 of 100: below 60
+    score(world.unit_a2, organisation=20, education=25)  # 80: fine
+    low_but_unfinished = UnitFactory(parent=world.township_a)
+    score(low_but_unfinished, innovation=None)  # not all indicators scored yet: not judged
+    lag = {row.unit: row for row in notice.lagging_units(world.campaign_a, TODAY)}
+    assert lag[world.unit_a1].counts[NoticeEntry.Category.YEAR_END_LOW] == 1
+    assert lag[world.unit_a1].year_end_total == Decimal(55)
+    assert (
+        NoticeEntry.Category.YEAR_END_LOW
+        not in lag.get(world.unit_a2, notice.Lagging(world.unit_a2)).counts
+    )
+    unfinished = lag.get(low_but_unfinished, notice.Lagging(low_but_unfinished))
+    assert NoticeEntry.Category.YEAR_END_LOW not in unfinished.counts
+
+    drafted = notice.draft_notice(world.campaign_a, as_of=TODAY, by=world.office_a)
+    entry = drafted.entries.get(unit=world.unit_a1, category=NoticeEntry.Category.YEAR_END_LOW)
+    assert "55" in entry.detail and "低于 60 分" in entry.detail
