@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from activities.types import ActivityType
 from campaigns.models import Campaign, Task
 from organisations.access import ScopedQuerySet
-from organisations.models import Domain, Organisation
+from organisations.models import Domain, Organisation, TownshipScoped
 
 
 class RecordQuerySet(ScopedQuerySet):
@@ -30,7 +30,7 @@ class RecordQuerySet(ScopedQuerySet):
         return self.filter(revision_of__isnull=True)
 
 
-class ActivityRecord(models.Model):
+class ActivityRecord(TownshipScoped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("待审核")
@@ -127,11 +127,6 @@ class ActivityRecord(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if self.unit_id and not self.township_id:
-            self.township_id = self.unit.township_id
-        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:

@@ -29,7 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from activities.types import ActivityType
 from organisations.access import ScopedQuerySet, scope_for
-from organisations.models import Domain, Organisation
+from organisations.models import Domain, Organisation, TownshipScoped
 
 # ---------------------------------------------------------------------------- criteria
 
@@ -189,8 +189,10 @@ class ApplicationQuerySet(ScopedQuerySet):
         return qs
 
 
-class Application(models.Model):
+class Application(TownshipScoped):
     """A township's application to the district for acceptance (申报验收)."""
+
+    township_from = "campaign"
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("已申报")
@@ -231,12 +233,6 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        if self.campaign_id and not self.township_id:
-            self.township_id = self.campaign.township_id
-            self.district_id = self.campaign.township.district_id
-        super().save(*args, **kwargs)
-
 
 # ---------------------------------------------------------------------------- assessments
 
@@ -256,7 +252,9 @@ class AssessmentQuerySet(ScopedQuerySet):
         return qs
 
 
-class Assessment(models.Model):
+class Assessment(TownshipScoped):
+    township_from = "campaign"
+
     class Kind(models.TextChoices):
         SELF = "self", _("自评")
         PRECHECK = "precheck", _("预检（逐条查漏）")
@@ -361,9 +359,6 @@ class Assessment(models.Model):
         return f"{self.get_kind_display()} · {target} · {self.assessed_on}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.campaign_id and not self.township_id:
-            self.township_id = self.campaign.township_id
-            self.district_id = self.campaign.township.district_id
         if self.site_id and not self.unit_id:
             self.unit_id = self.site.unit_id
         super().save(*args, **kwargs)
@@ -458,8 +453,10 @@ class SpotCheckQuerySet(ScopedQuerySet):
     unit_lookup = None
 
 
-class SpotCheck(models.Model):
+class SpotCheck(TownshipScoped):
     """A supervision inspection or a random spot check (随机抽查) with its reproducible draw."""
+
+    township_from = "campaign"
 
     class Kind(models.TextChoices):
         SUPERVISION = "supervision", _("督导检查")
@@ -501,11 +498,6 @@ class SpotCheck(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        if self.campaign_id and not self.township_id:
-            self.township_id = self.campaign.township_id
-        super().save(*args, **kwargs)
-
 
 class SpotCheckItem(models.Model):
     """One drawn unit or record, in draw order."""
@@ -542,7 +534,7 @@ class FindingQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
 
-class Finding(models.Model):
+class Finding(TownshipScoped):
     """A problem found in supervision or a spot check."""
 
     spot_check = models.ForeignKey(
@@ -574,11 +566,6 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return self.text[:40]
 
-    def save(self, *args, **kwargs) -> None:
-        if self.unit_id and not self.township_id:
-            self.township_id = self.unit.township_id
-        super().save(*args, **kwargs)
-
 
 # ---------------------------------------------------------------------------- rectification
 
@@ -594,7 +581,7 @@ class RectificationQuerySet(ScopedQuerySet):
         return self.open().filter(deadline__lt=today)
 
 
-class Rectification(models.Model):
+class Rectification(TownshipScoped):
     """A rectification item (整改事项) with its deadline, answer and re-check."""
 
     class Status(models.TextChoices):
@@ -670,11 +657,6 @@ class Rectification(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        if self.unit_id and not self.township_id:
-            self.township_id = self.unit.township_id
-        super().save(*args, **kwargs)
-
     def is_overdue(self, today: dt.date) -> bool:
         return self.status != self.Status.CLOSED and self.deadline < today
 
@@ -711,8 +693,10 @@ class NoticeQuerySet(ScopedQuerySet):
     unit_lookup = None
 
 
-class Notice(models.Model):
+class Notice(TownshipScoped):
     """The circulated notice (通报): drafted from the data, edited, numbered, published."""
+
+    township_from = "campaign"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -756,11 +740,6 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        if self.campaign_id and not self.township_id:
-            self.township_id = self.campaign.township_id
-        super().save(*args, **kwargs)
-
 
 class NoticeEntry(models.Model):
     class Category(models.TextChoices):
@@ -792,7 +771,7 @@ class NoticeEntry(models.Model):
         return f"{self.unit} · {self.get_category_display()}"
 
 
-class YearEndScore(models.Model):
+class YearEndScore(TownshipScoped):
     """Year-end integrity-responsibility assessment of one unit (seed 003's indicators).
 
     Integrity education and culture construction are computed from the approved ledger by
@@ -851,11 +830,6 @@ class YearEndScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.total}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.unit_id and not self.township_id:
-            self.township_id = self.unit.township_id
-        super().save(*args, **kwargs)
 
     @property
     def total(self) -> Decimal:

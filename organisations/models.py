@@ -170,6 +170,32 @@ class Organisation(models.Model):
         return self.level == self.Level.UNIT
 
 
+class TownshipScoped(models.Model):
+    """A row that carries its township's id (and its district's, when it has a `district` field)
+    for the access layer's scoped queries; save() copies them from `township_from`, the name of
+    a relation whose target knows its township: "unit" (an Organisation) or "campaign"."""
+
+    township_from = "unit"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.township_id and getattr(self, f"{self.township_from}_id", None):
+            source = getattr(self, self.township_from)
+            self.township_id = source.township_id
+            if (
+                any(f.name == "district" for f in self._meta.concrete_fields)
+                and not self.district_id
+            ):
+                self.district_id = (
+                    source.district_id
+                    if isinstance(source, Organisation)
+                    else source.township.district_id
+                )
+        super().save(*args, **kwargs)
+
+
 class Role(models.Model):
     class Kind(models.TextChoices):
         OFFICE = "office", _("创建办工作人员")

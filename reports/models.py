@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign
 from organisations.access import ScopedQuerySet, scope_for
-from organisations.models import Organisation
+from organisations.models import Organisation, TownshipScoped
 
 
 class Kind(models.TextChoices):
@@ -48,7 +48,9 @@ def report_path(instance: Report, filename: str) -> str:
     return f"reports/{instance.township_id}/{instance.pk}-{instance.kind}.pdf"
 
 
-class Report(models.Model):
+class Report(TownshipScoped):
+    township_from = "campaign"
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("生成中")
@@ -112,12 +114,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if self.campaign_id and not self.township_id:
-            self.township_id = self.campaign.township_id
-            self.district_id = self.campaign.township.district_id
-        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisations.access import ScopedQuerySet, scope_for
-from organisations.models import Domain, Organisation
+from organisations.models import Domain, Organisation, TownshipScoped
 
 
 class Level(models.TextChoices):
@@ -79,7 +79,7 @@ class SiteQuerySet(ScopedQuerySet):
         return self.filter(status__in=REGISTRY_STATUSES)
 
 
-class Site(models.Model):
+class Site(TownshipScoped):
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         verbose_name=_("创建活动"),
@@ -154,12 +154,6 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if self.unit_id and not self.township_id:
-            self.township_id = self.unit.township_id
-            self.district_id = self.unit.district_id
-        super().save(*args, **kwargs)
 
     @property
     def sections(self) -> list[str]:

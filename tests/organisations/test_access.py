@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from activities.models import ActivityRecord
 from campaigns.models import Campaign, Task
@@ -82,3 +83,22 @@ def test_getter_gives_404_to_outsiders_and_403_to_readers(world):
         get_unit_for(world.outsider, world.unit_a1.pk)
     with pytest.raises(Http404):
         get_unit_for(world.office_a, "not-a-number")
+
+
+def test_scoped_rows_copy_township_and_district_from_their_source(world):
+    from assessments.models import Application
+    from sites.models import Site
+
+    record = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1)
+    assert record.township_id == world.township_a.pk
+    site = Site.objects.create(
+        unit=world.unit_b1, domain=world.unit_b1.main_domain, name="乙一村示范点"
+    )
+    assert (site.township_id, site.district_id) == (world.township_b.pk, world.district.pk)
+    application = Application.objects.create(
+        campaign=world.campaign_a, title="申报", submitted_at=timezone.now()
+    )
+    assert (application.township_id, application.district_id) == (
+        world.township_a.pk,
+        world.district.pk,
+    )
