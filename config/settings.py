@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, load_dotenv
@@ -145,13 +146,18 @@ CELERY_RESULT_EXPIRES = 3600 * 24
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Periodic jobs are declared by the apps that own them (see config/celery.py).
+# Every periodic job, each with `expires` so that missed runs never pile up.
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {
         "task": "notifications.sweep",
         "schedule": env_int("REMINDER_SWEEP_SECONDS", 300),
         "options": {"expires": max(1, env_int("REMINDER_SWEEP_SECONDS", 300) - 10)},
-    }
+    },
+    "sites-reviews-due": {
+        "task": "sites.mark_reviews_due",
+        "schedule": crontab(hour=1, minute=20),
+        "options": {"expires": 3600},
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------

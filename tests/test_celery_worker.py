@@ -67,3 +67,17 @@ def test_real_worker_runs_a_task():
         except subprocess.TimeoutExpired:
             worker.kill()
         time.sleep(0.1)
+
+
+def test_every_periodic_job_is_scheduled_with_expiry():
+    from config.celery import app
+
+    app.loader.import_default_modules()  # what beat and the worker do at start: import every tasks.py
+    schedule = app.conf.beat_schedule
+    assert {entry["task"] for entry in schedule.values()} >= {
+        "notifications.sweep",
+        "sites.mark_reviews_due",
+    }
+    for name, entry in schedule.items():
+        assert entry["task"] in app.tasks, name
+        assert entry["options"]["expires"] > 0, name
