@@ -8,11 +8,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the portal needs at run and test time.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk nodejs openjdk-17-jre-headless
 
 .PHONY: run test install system-deps messages demo bench lint clean
 
-install: system-deps $(STAMP) messages
+NODE_STAMP := node_modules/.installed
+
+install: system-deps $(STAMP) $(NODE_STAMP) messages
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -30,6 +32,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements.lock
 	touch $(STAMP)
+
+# Test-time tools from the npm registry: axe-core (accessibility) and the Nu HTML checker
+# (run with the machine's Java). Their own install scripts are not needed and not run.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 messages: $(STAMP)
 	cd $(CURDIR) && $(VENV)/bin/django-admin compilemessages -v0 --ignore=$(VENV) --ignore=var
@@ -64,8 +73,10 @@ lint: $(STAMP)
 bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL (PostgreSQL)"; exit 2; }
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-$$(printf 'x%.0s' {1..60})} ALLOWED_HOSTS=testserver HTTPS=false \
+	  $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-$$(printf 'x%.0s' {1..60})} ALLOWED_HOSTS=testserver HTTPS=false \
 	  $(PY) bench/prepare.py
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names, far-future cache headers, gzip and brotli (WhiteNoise);
+    # nginx may serve STATIC_ROOT directly instead, the same files.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -184,6 +187,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names (collectstatic writes the manifest; run it on deploy). Under DEBUG the plain
+# names are used, so `make run` needs no collectstatic; tests use plain storage (one test
+# collects into a temporary folder and checks the hashed, compressed, long-cached files).
+# The PDF fonts under static/fonts are read from disk by the reports, never sent to browsers:
+# WhiteNoise does not spend minutes compressing them.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "xz", "br"),
+    *("woff", "woff2", "ttf", "otf", "ttc", "pdf", "mp4", "webm"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_URL = "/media/"  # never routed publicly: files go out through access-checked views
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # When set (e.g. "/protected/"), file views answer with X-Accel-Redirect and nginx sends the bytes.
@@ -253,6 +269,7 @@ if TESTING:
     # Each pytest-xdist worker gets its own media folder and cache namespace.
     _worker = env_str("PYTEST_XDIST_WORKER", "main")
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     MEDIA_ROOT = Path(env_str("TEST_MEDIA_ROOT", str(VAR_DIR / "test-media"))) / _worker
     # A process-local cache, emptied before every test (tests/conftest.py): a shared Redis
     # would carry cached figures from one test, or one run, into the next.

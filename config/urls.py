@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", org_views.health, name="health"),
+    path("favicon.ico", org_views.favicon, name="favicon"),
     path("org/", include("organisations.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("activities/", include("activities.urls")),

@@ -14,7 +14,8 @@ class ReportRequestForm(forms.Form):
     month = forms.CharField(
         label=_("月份"),
         required=False,
-        max_length=7,
+        # no max_length: a maxlength attribute is not allowed on <input type="month">;
+        # clean_parameters checks the YYYY-MM form
         help_text=_("仅月报需要，格式 2026-06"),
         widget=forms.TextInput(attrs={"type": "month"}),
     )

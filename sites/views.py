@@ -128,7 +128,14 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": site.assessments.select_related("criteria_set").order_by(
                 "-assessed_on", "-id"
             ),
-            "steps": [{"step": s, "form": StepForm(initial={"action": s.action})} for s in steps],
+            # one form per step on the page: ids prefixed by the step so none repeats
+            "steps": [
+                {
+                    "step": s,
+                    "form": StepForm(initial={"action": s.action}, auto_id=f"id_{s.action}_%s"),
+                }
+                for s in steps
+            ],
             "can_edit": can_edit(scope, site),
             "can_manage": can_manage(scope, site),
             "can_decide": can_decide(scope, site),

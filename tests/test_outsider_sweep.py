@@ -28,6 +28,7 @@ OPEN_TO_ANY_USER = {
     "password_change_done",
     "set_language",
     "health",
+    "favicon",
     "notifications:list",
     "notifications:health",
     "notifications:mark_read",

@@ -58,23 +58,14 @@ def test_leader_dashboard_on_a_phone(world, live_server, monkeypatch):
             page = browser.new_page(viewport={"width": 375, "height": 812}, locale="zh-CN")
             problems = []
             page.on("pageerror", lambda error: problems.append(str(error)))
-            # console errors (CSP violations among them), and failed responses but the
-            # favicon, which the portal does not have
+            # console errors (CSP violations among them), and every failed response
             page.on(
                 "console",
-                lambda m: (
-                    problems.append(m.text)
-                    if m.type == "error" and not m.text.startswith("Failed to load resource")
-                    else None
-                ),
+                lambda m: problems.append(m.text) if m.type == "error" else None,
             )
             page.on(
                 "response",
-                lambda r: (
-                    problems.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                    else None
-                ),
+                lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
             )
             log_in(page, base)
             page.goto(f"{base}/dashboard/township/")
