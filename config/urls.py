@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from organisations import views as org_views
+
+# The admin is the system administrator's tool: named as the portal, not "Django".
+admin.site.site_header = _("清风平台 · 系统管理")
+admin.site.site_title = _("清风平台 · 系统管理")
+admin.site.index_title = _("数据维护")
 
 urlpatterns = [
     path("", org_views.home, name="home"),

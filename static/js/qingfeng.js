@@ -7,6 +7,22 @@ document.addEventListener("DOMContentLoaded", function () {
       event.preventDefault();
     }
   });
+  // After an htmx swap of a row that says what happened (data-announce): read it out and keep
+  // the keyboard in the row instead of dropping focus to the top of the page.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var row = event.detail.target && document.getElementById(event.detail.target.id);
+    var live = document.getElementById("qf-live");
+    if (!row || !row.hasAttribute("data-announce")) {
+      return;
+    }
+    if (live) {
+      live.textContent = row.getAttribute("data-announce");
+    }
+    var focusable = row.querySelector("a, button, input:not([type=hidden])");
+    if (focusable) {
+      focusable.focus();
+    }
+  });
   // "Select all" checkboxes: <input type="checkbox" data-select-all="name">
   document.querySelectorAll("[data-select-all]").forEach(function (box) {
     box.addEventListener("change", function () {

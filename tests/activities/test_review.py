@@ -130,7 +130,10 @@ def test_approve_with_htmx_returns_the_row(world, login, queue):
     )
     assert response.status_code == 200
     assert response.templates[0].name == "activities/_partials/queue_row.html"
-    assert f'id="queue-row-{record.pk}"' in response.text and "已通过" in response.text
+    assert f'id="queue-row-{record.pk}"' in response.text
+    # the status is said once, and the row carries the sentence read out to screen readers
+    assert response.text.count("已通过") == 2
+    assert f'data-announce="{record.title}：已通过"' in response.text
 
 
 def test_approve_twice_is_refused_without_change(world, login, queue, changed):
