@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from activities import recount
-
 from tests.factories import TODAY, TaskFactory
 
 
