@@ -45,7 +45,7 @@ def test_concurrent_approvals_of_different_units_lose_no_count(world):
             records.append(record)
         start = threading.Barrier(len(records))
 
-        def approve(record):
+        def approve(record, start=start):
             start.wait(30)
             services.approve_record(record, world.office_a)
 
