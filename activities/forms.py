@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +46,11 @@ class RecordForm(forms.ModelForm):
         ),
     )
 
+    # The record's version the form was made from (an edit made from an older one is refused)
+    # and, on a new record, the form's one-time token (a second POST finds the first record).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ActivityRecord
         fields = [
@@ -79,6 +86,8 @@ class RecordForm(forms.ModelForm):
         "tasks",
         "description",
         "files",
+        "version",
+        "token",
     ]
 
     def __init__(self, *args, units, record: ActivityRecord | None = None, **kwargs):
@@ -86,6 +95,11 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, instance=record, **kwargs)
         if record is None:
             self.fields["date"].initial = timezone.localdate
+            self.fields["token"].initial = uuid.uuid4
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = record.version
+            del self.fields["token"]
         units = list(units)
         self.fields["unit"].queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
         if record is not None and record.pk:
@@ -162,8 +176,27 @@ class RecordForm(forms.ModelForm):
                 self.add_error("tasks", exc)
         return cleaned
 
+    def submission_token(self) -> uuid.UUID:
+        """The form's one-time token (a form sent without one gets a fresh token)."""
+        return self.cleaned_data.get("token") or uuid.uuid4()
+
     def record_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.RECORD_FIELDS}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("请填写撤销原因。")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("请填写撤销原因。"))
+        return reason
 
 
 class ReturnForm(forms.Form):

@@ -36,6 +36,9 @@ class ActivityRecord(TownshipScoped):
         SUBMITTED = "submitted", _("待审核")
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
+        # An approved record the office took back: it stops counting, keeps its evidence and
+        # can be restored (approved records are never deleted).
+        WITHDRAWN = "withdrawn", _("已撤销")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("创建活动"), on_delete=models.PROTECT, related_name="records"
@@ -81,6 +84,22 @@ class ActivityRecord(TownshipScoped):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("撤销原因"), blank=True)
+    # Bumped by every change (activities.services): a form carries the version it showed, and
+    # a change made from an older version is refused instead of overwriting a newer state.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    # The one-time token of the filing form that created the record: a second POST of the same
+    # form finds this record instead of creating another.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # An edit of an approved record: the approved original keeps counting until this is approved.
     revision_of = models.OneToOneField(
         "self",
@@ -137,6 +156,10 @@ class ActivityRecord(TownshipScoped):
     def is_revision(self) -> bool:
         return self.revision_of_id is not None
 
+    @property
+    def is_counted(self) -> bool:
+        return self.status == self.Status.APPROVED
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     # The stored name is the content hash: the user's file name never reaches the disk.
@@ -178,6 +201,9 @@ class Evidence(models.Model):
     duplicate = models.BooleanField(_("重复照片"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Every row that ever pointed at a file stays in the history: `manage.py purge_files`
+    # keeps any file named here, so evidence leaves the disk only by that explicit command.
+    history = HistoricalRecords()
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:

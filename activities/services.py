@@ -1,9 +1,21 @@
 """The verbs of the activity ledger. Views, admin actions, demo data and tests call these.
 
-Every function runs in one transaction. Whenever what counts changes (an approval, a bulk
-approval, an approved edit, a deletion of an approved record) it calls
-`campaigns.progress.records_changed` inside that transaction. Files written during a submit
-that fails are removed again; files no row refers to any more are removed after commit.
+Every state change runs in one transaction and follows the same steps:
+
+1. slow work first, outside any lock (photos are checked and re-encoded by the form);
+2. lock the record's row (`select_for_update`; several rows in id order, so an original is
+   always locked before its pending edit) and re-check, on the row as it is now, the state the
+   change needs and, when the caller passes one, the `version` its form showed. A stale or
+   repeated form raises `StaleRecord` with the precise reason in Chinese and changes nothing
+   (no field, no evidence row, no file);
+3. write, bumping `version`;
+4. call the one hook `activities.recount.records_changed`, which keeps every stored figure
+   (record tallies, task progress) equal to the records and invalidates cached dashboards.
+
+Approved records are never deleted: the office withdraws them (撤销, with a reason) and may
+restore them. Only drafts and pending edits are deleted, by their unit's liaison. Evidence rows
+keep a history; files leave the disk only through `manage.py purge_files`. Files written by a
+write that fails are removed again at once (no row ever referred to them).
 """
 
 from __future__ import annotations
@@ -14,17 +26,32 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from activities import evidence as files
+from activities import recount
 from activities.models import ActivityRecord, Evidence
-from campaigns import progress
 from campaigns.models import Campaign, Task
 
 Status = ActivityRecord.Status
+
+
+class StaleRecord(ValidationError):
+    """The record is no longer in the state (or version) the change was made from."""
+
+
+class AlreadyFiled(Exception):  # noqa: N818 - reads as what happened
+    """The filing form was already sent once: `record` is what that first POST created."""
+
+    def __init__(self, record: ActivityRecord):
+        super().__init__(record.pk)
+        self.record = record
+
 
 # The fields a liaison fills in (and an approved edit copies onto the original).
 RECORD_FIELDS = [
@@ -109,9 +136,13 @@ def _attach(record: ActivityRecord, uploads: Sequence[files.Prepared], by) -> li
             _("本条记录的佐证材料合计超过 %(mb)s MB。") % {"mb": settings.RECORD_UPLOAD_MAX_MB}
         )
     shas = {p.sha256 for p in uploads}
+    # A file already filed with another record, or already among this record's own files
+    # (an edit sent twice, the same photo picked twice), is flagged. The approved original of
+    # a pending edit is not "another record": the edit starts with copies of its files.
+    family = _family(record) - {record.pk}
     seen = set(
         Evidence.objects.filter(sha256__in=shas)
-        .exclude(record_id__in=_family(record))
+        .exclude(record_id__in=family)
         .values_list("sha256", flat=True)
     )
     written: list[str] = []
@@ -139,20 +170,67 @@ def _attach(record: ActivityRecord, uploads: Sequence[files.Prepared], by) -> li
                     duplicate=prepared.sha256 in seen,
                 )
             )
-        Evidence.objects.bulk_create(rows)
+            seen.add(prepared.sha256)
+        bulk_create_with_history(rows, Evidence, default_user=by)
     except BaseException:
         files.discard(written)
         raise
     return written
 
 
+# --- locking and re-checking ---------------------------------------------------------------------
+
+STATE_MESSAGES = {
+    Status.DRAFT: gettext_lazy("该记录已被修改，请刷新后再操作。"),
+    Status.SUBMITTED: gettext_lazy("该记录已提交审核，请刷新后再操作。"),
+    Status.APPROVED: gettext_lazy("该记录已被审核，请刷新后再修改。"),
+    Status.RETURNED: gettext_lazy("该记录已被退回，请刷新后再操作。"),
+    Status.WITHDRAWN: gettext_lazy("该记录已被撤销，请刷新后再操作。"),
+}
+
+
+def _stale(record: ActivityRecord) -> StaleRecord:
+    """The reason a form made from an older state of `record` is refused."""
+    return StaleRecord(str(STATE_MESSAGES[record.status]))
+
+
+def _lock(*pks: int) -> dict[int, ActivityRecord]:
+    """Lock these rows in id order (an original before its pending edit, always)."""
+    rows = ActivityRecord.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
+def _lock_one(record: ActivityRecord | int, version: int | None) -> ActivityRecord:
+    pk = record if isinstance(record, int) else record.pk
+    locked = _lock(pk).get(pk)
+    if locked is None:
+        raise StaleRecord(_("该记录已被删除，请返回列表刷新。"))
+    if version is not None and locked.version != version:
+        raise _stale(locked)
+    return locked
+
+
+def _copy_back(target: ActivityRecord, source: ActivityRecord) -> None:
+    """Give the caller's instance the row's new state (views and tests keep using it)."""
+    if target is source:
+        return
+    for field in ActivityRecord._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    for name in ("pending_revision",):
+        target.__dict__.pop(name, None)
+    target._state.fields_cache = {}
+
+
 def _save(record: ActivityRecord, by, reason: str) -> None:
     record._history_user = by
     record._change_reason = reason
+    record.version += 1
     record.save()
 
 
-@transaction.atomic
+# --- filing and editing --------------------------------------------------------------------------
+
+
 def _write_record(record, *, data: dict, tasks, uploads, by, submit: bool, reason: str):
     for name in RECORD_FIELDS:
         if name in data:
@@ -161,6 +239,7 @@ def _write_record(record, *, data: dict, tasks, uploads, by, submit: bool, reaso
     if submit:
         record.status = Status.SUBMITTED
         record.submitted_at = timezone.now()
+        record.return_reason = ""
     elif record.pk is None:
         record.status = Status.DRAFT
     _save(record, by, reason)
@@ -172,7 +251,8 @@ def _write_record(record, *, data: dict, tasks, uploads, by, submit: bool, reaso
 
 
 def _with_cleanup(fn, *args, **kwargs):
-    """Run a write; if it fails after files were written, remove them (no orphans on disk)."""
+    """Run a write; if it fails after files were written, remove the files it created (no row
+    was ever committed that names them)."""
     before = set()
     uploads = kwargs.get("uploads") or []
     for prepared in uploads:
@@ -198,19 +278,43 @@ def file_record(
     uploads: Sequence[files.Prepared] = (),
     by,
     submit: bool = False,
+    token=None,
 ) -> ActivityRecord:
-    """A liaison files a new record for their unit: saved as a draft, or submitted for review."""
-    record = ActivityRecord(campaign=campaign, unit=unit, township_id=unit.township_id, filed_by=by)
-    return _with_cleanup(
-        _write_record,
-        record,
-        data=data,
-        tasks=tasks,
-        uploads=uploads,
-        by=by,
-        submit=submit,
-        reason=_("填报"),
+    """A liaison files a new record for their unit: saved as a draft, or submitted for review.
+
+    `token` is the filing form's one-time token: when a record was already created with it
+    (a double tap, a resent POST, even one still being written by another process) nothing
+    new is created and `AlreadyFiled` names that record."""
+    if token is not None:
+        existing = ActivityRecord.objects.filter(submission_token=token).first()
+        if existing is not None:
+            raise AlreadyFiled(existing)
+    record = ActivityRecord(
+        campaign=campaign,
+        unit=unit,
+        township_id=unit.township_id,
+        filed_by=by,
+        submission_token=token,
+        version=0,
     )
+
+    @transaction.atomic
+    def write(**_uploads):
+        _write_record(
+            record, data=data, tasks=tasks, uploads=uploads, by=by, submit=submit, reason=_("填报")
+        )
+        recount.records_changed([record.pk])
+        return record
+
+    try:
+        return _with_cleanup(write, uploads=uploads)
+    except IntegrityError:
+        # The unique token: the other POST got there first (its INSERT made ours wait until
+        # it committed, so it is visible now). No file of ours was written yet.
+        existing = ActivityRecord.objects.filter(submission_token=token).first() if token else None
+        if existing is None:
+            raise
+        raise AlreadyFiled(existing) from None
 
 
 def update_record(
@@ -221,172 +325,311 @@ def update_record(
     uploads: Sequence[files.Prepared] = (),
     by,
     submit: bool = False,
+    version: int | None = None,
 ) -> ActivityRecord:
-    """The liaison changes a draft, a returned record or a pending edit of an approved one."""
-    if not record.is_editable:
-        raise ValidationError(_("该记录当前不能修改。"))
-    return _with_cleanup(
-        _write_record,
-        record,
-        data=data,
-        tasks=tasks,
-        uploads=uploads,
-        by=by,
-        submit=submit,
-        reason=_("修改"),
-    )
+    """The liaison changes a draft, a returned record or a pending edit of an approved one.
 
+    The uploads were prepared before (outside the lock); if the record moved on meanwhile
+    (submitted by a double tap, approved, returned, edited elsewhere) nothing is written."""
 
-@transaction.atomic
-def submit_record(record: ActivityRecord, by) -> ActivityRecord:
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if not record.is_editable:
-        raise ValidationError(_("该记录已提交或已审核。"))
-    if not record.evidence.exists():
-        raise ValidationError(_("提交审核前请至少上传一份佐证材料（照片或签到表等）。"))
-    record.status = Status.SUBMITTED
-    record.submitted_at = timezone.now()
-    record.return_reason = ""
-    _save(record, by, _("提交审核"))
+    @transaction.atomic
+    def write(**_uploads):
+        locked = _lock_one(record, version)
+        if not locked.is_editable:
+            raise _stale(locked)
+        _write_record(
+            locked,
+            data=data,
+            tasks=tasks,
+            uploads=uploads,
+            by=by,
+            submit=submit,
+            reason=_("提交审核") if submit else _("修改"),
+        )
+        recount.records_changed([locked.pk])
+        return locked
+
+    locked = _with_cleanup(write, uploads=uploads)
+    _copy_back(record, locked)
     return record
 
 
 @transaction.atomic
-def start_revision(record: ActivityRecord, by) -> ActivityRecord:
-    """Open an edit of an approved record. The approved version keeps counting until the
-    edit is approved; the edit is its own row (with copies of the evidence rows)."""
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if record.status != Status.APPROVED or record.revision_of_id:
-        raise ValidationError(_("只有已通过的记录才能申请修改。"))
-    existing = ActivityRecord.objects.filter(revision_of=record).first()
-    if existing is not None:
-        return existing
-    revision = ActivityRecord(
-        campaign_id=record.campaign_id,
-        unit_id=record.unit_id,
-        township_id=record.township_id,
-        filed_by=by,
-        revision_of=record,
-        status=Status.DRAFT,
-        **{name: getattr(record, name) for name in RECORD_FIELDS},
-    )
-    _save(revision, by, _("申请修改已通过的记录"))
-    revision.tasks.set(record.tasks.all())
-    copies = []
-    for item in record.evidence.all():
-        item.pk = None
-        item.record = revision
-        copies.append(item)
-    Evidence.objects.bulk_create(copies)
-    return revision
+def submit_record(record: ActivityRecord, by, version: int | None = None) -> ActivityRecord:
+    locked = _lock_one(record, version)
+    if not locked.is_editable:
+        raise _stale(locked)
+    if not locked.evidence.exists():
+        raise ValidationError(_("提交审核前请至少上传一份佐证材料（照片或签到表等）。"))
+    locked.status = Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.return_reason = ""
+    _save(locked, by, _("提交审核"))
+    recount.records_changed([locked.pk])
+    _copy_back(record, locked)
+    return record
 
 
 @transaction.atomic
-def approve_record(record: ActivityRecord, by) -> ActivityRecord:
-    """Approve a submitted record (or a submitted edit, which then replaces the original)."""
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if record.status != Status.SUBMITTED:
-        raise ValidationError(_("只有待审核的记录才能通过。"))
-    now = timezone.now()
+def start_revision(record: ActivityRecord, by, version: int | None = None) -> ActivityRecord:
+    """Open an edit of an approved record. The approved version keeps counting until the
+    edit is approved; the edit is its own row (with copies of the evidence rows)."""
+    original = _lock_one(record, version)
+    if original.status != Status.APPROVED or original.revision_of_id:
+        raise ValidationError(_("只有已通过的记录才能申请修改。"))
+    existing = ActivityRecord.objects.filter(revision_of=original).first()
+    if existing is not None:
+        return existing
+    revision = ActivityRecord(
+        campaign_id=original.campaign_id,
+        unit_id=original.unit_id,
+        township_id=original.township_id,
+        filed_by=by,
+        revision_of=original,
+        status=Status.DRAFT,
+        version=0,
+        **{name: getattr(original, name) for name in RECORD_FIELDS},
+    )
+    _save(revision, by, _("申请修改已通过的记录"))
+    revision.tasks.set(original.tasks.all())
+    copies = []
+    for item in original.evidence.all():
+        item.pk = None
+        item.record = revision
+        copies.append(item)
+    bulk_create_with_history(copies, Evidence, default_user=by)
+    return revision
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def _approve_locked(record: ActivityRecord, rows: dict[int, ActivityRecord], by, now, reason):
+    """Approve one locked, submitted record; returns the record that now counts."""
     if record.revision_of_id:
-        return _apply_revision(record, by, now)
+        return _apply_revision(record, rows[record.revision_of_id], by, now)
     record.status = Status.APPROVED
     record.reviewed_by = by
     record.reviewed_at = now
     record.return_reason = ""
-    _save(record, by, _("审核通过"))
-    progress.records_changed([record.pk])
+    _save(record, by, reason)
     return record
 
 
-def _apply_revision(revision: ActivityRecord, by, now) -> ActivityRecord:
-    original = ActivityRecord.objects.select_for_update().get(pk=revision.revision_of_id)
+@transaction.atomic
+def approve_record(record: ActivityRecord, by, version: int | None = None) -> ActivityRecord:
+    """Approve a submitted record (or a submitted edit, which then replaces the original)."""
+    rows = _lock(*{record.pk, record.revision_of_id} - {None})
+    locked = rows.get(record.pk)
+    if locked is None:
+        raise StaleRecord(_("该记录已被删除，请返回列表刷新。"))
+    if version is not None and locked.version != version:
+        raise StaleRecord(_("该记录在您打开后已有变化，请刷新后再审核。"))
+    if locked.status != Status.SUBMITTED:
+        raise StaleRecord(
+            _("只有待审核的记录才能通过（该记录现为“%(status)s”）。")
+            % {"status": locked.get_status_display()}
+        )
+    if locked.revision_of_id and locked.revision_of_id not in rows:
+        rows.update(_lock(locked.revision_of_id))
+    touched = [locked.revision_of_id or locked.pk]  # an approved edit changes its original
+    before = recount.footprints(touched)
+    result = _approve_locked(locked, rows, by, timezone.now(), _("审核通过"))
+    recount.records_changed(touched, before=before.values())
+    if result is locked:
+        _copy_back(record, locked)
+        return record
+    return result
+
+
+def _apply_revision(revision: ActivityRecord, original: ActivityRecord, by, now) -> ActivityRecord:
     for name in RECORD_FIELDS:
         setattr(original, name, getattr(revision, name))
     original.reviewed_by = by
     original.reviewed_at = now
     original.submitted_at = revision.submitted_at
     original.return_reason = ""
-    old_tasks = set(original.tasks.values_list("pk", flat=True))
     _save(original, by, _("修改审核通过"))
     original.tasks.set(revision.tasks.all())
-    old = set()
-    for file_name, thumb in original.evidence.values_list("file", "thumbnail"):
-        old.update({file_name, thumb})
-    original.evidence.all().delete()
-    revision.evidence.update(record=original)
+    # The original's evidence rows give way to the edit's (copies plus new files); the rows
+    # are deleted one by one so that their history keeps every file they named.
+    for item in original.evidence.all():
+        item._history_user = by
+        item.delete()
+    for item in revision.evidence.all():
+        item.record = original
+        item._history_user = by
+        item.save(update_fields=["record"])
     revision._history_user = by
     revision.delete()
-    progress.records_changed([original.pk], task_ids=old_tasks)
-    transaction.on_commit(lambda: files.delete_unreferenced(old))
     return original
 
 
 @transaction.atomic
-def return_record(record: ActivityRecord, by, reason: str) -> ActivityRecord:
+def return_record(
+    record: ActivityRecord, by, reason: str, version: int | None = None
+) -> ActivityRecord:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("请填写退回原因。"))
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if record.status != Status.SUBMITTED:
-        raise ValidationError(_("只有待审核的记录才能退回。"))
-    record.status = Status.RETURNED
-    record.return_reason = reason
-    record.reviewed_by = by
-    record.reviewed_at = timezone.now()
-    _save(record, by, _("退回修改"))
+    locked = _lock_one(record, version)
+    if locked.status != Status.SUBMITTED:
+        raise StaleRecord(
+            _("只有待审核的记录才能退回（该记录现为“%(status)s”）。")
+            % {"status": locked.get_status_display()}
+        )
+    locked.status = Status.RETURNED
+    locked.return_reason = reason
+    locked.reviewed_by = by
+    locked.reviewed_at = timezone.now()
+    _save(locked, by, _("退回修改"))
+    recount.records_changed([locked.pk])
+    _copy_back(record, locked)
     return record
 
 
 @transaction.atomic
-def bulk_approve(records: QuerySet[ActivityRecord], by) -> int:
-    """Approve every submitted record of the queryset (already limited to what `by` manages)."""
-    pending = list(records.filter(status=Status.SUBMITTED).select_for_update().order_by("pk"))
+def bulk_approve(
+    records: QuerySet[ActivityRecord], by, versions: dict[int, int] | None = None
+) -> int:
+    """Approve every submitted record of the queryset (already limited to what `by` manages);
+    with `versions` ({id: version shown}), a record changed since it was shown is skipped.
+    Returns how many were approved."""
+    ids = list(records.values_list("pk", flat=True))
+    originals = ActivityRecord.objects.filter(pk__in=ids, revision_of__isnull=False).values_list(
+        "revision_of_id", flat=True
+    )
+    rows = _lock(*ids, *originals)
+    pending = [
+        rows[pk]
+        for pk in sorted(ids)
+        if pk in rows
+        and rows[pk].status == Status.SUBMITTED
+        and (versions is None or versions.get(pk) in (None, rows[pk].version))
+    ]
+    if not pending:
+        return 0
+    touched = sorted({record.revision_of_id or record.pk for record in pending})
+    before = recount.footprints(touched)
     now = timezone.now()
-    changed = []
     for record in pending:
-        if record.revision_of_id:
-            changed.append(_apply_revision(record, by, now).pk)
-            continue
-        record.status = Status.APPROVED
-        record.reviewed_by = by
-        record.reviewed_at = now
-        record.return_reason = ""
-        _save(record, by, _("批量审核通过"))
-        changed.append(record.pk)
-    if changed:
-        progress.records_changed(changed)
+        _approve_locked(record, rows, by, now, _("批量审核通过"))
+    recount.records_changed(touched, before=before.values())
     return len(pending)
 
 
-@transaction.atomic
-def delete_record(record: ActivityRecord, by) -> None:
-    """Delete a record (a liaison's draft or discarded edit, or any record by office staff)."""
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    counted = record.status == Status.APPROVED
-    names = set()
-    family = [
-        record.pk,
-        *ActivityRecord.objects.filter(revision_of=record).values_list("pk", flat=True),
-    ]
-    for file_name, thumb in Evidence.objects.filter(record_id__in=family).values_list(
-        "file", "thumbnail"
-    ):
-        names.update({file_name, thumb})
-    task_ids = set(record.tasks.values_list("pk", flat=True))
-    record._history_user = by
-    record.delete()
-    if counted:
-        progress.records_changed([], task_ids=task_ids)
-    transaction.on_commit(lambda: files.delete_unreferenced(names))
+# --- withdrawal, restore, deletion -----------------------------------------------------------------
 
 
 @transaction.atomic
-def remove_evidence(item: Evidence, by) -> None:
-    record = ActivityRecord.objects.select_for_update().get(pk=item.record_id)
+def withdraw_record(
+    record: ActivityRecord, by, reason: str, version: int | None = None
+) -> ActivityRecord:
+    """The office withdraws (撤销) an approved record: it stops counting, keeps its data and
+    evidence, stays in the lists and history, and can be restored. A pending edit of it is
+    discarded (its rows stay in the history)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写撤销原因。"))
+    locked = _lock_one(record, version)
+    if locked.status != Status.APPROVED or locked.revision_of_id:
+        raise StaleRecord(
+            _("只有已通过的记录才能撤销（该记录现为“%(status)s”）。")
+            % {"status": locked.get_status_display()}
+        )
+    pending = _lock(*ActivityRecord.objects.filter(revision_of=locked).values_list("pk", flat=True))
+    before = recount.footprints([locked.pk])
+    for revision in pending.values():
+        revision._history_user = by
+        revision.delete()
+    locked.status = Status.WITHDRAWN
+    locked.withdrawn_by = by
+    locked.withdrawn_at = timezone.now()
+    locked.withdraw_reason = reason
+    _save(locked, by, _("撤销：%(reason)s") % {"reason": reason[:80]})
+    recount.records_changed([locked.pk], before=before.values())
+    _copy_back(record, locked)
+    return record
+
+
+@transaction.atomic
+def restore_record(record: ActivityRecord, by, version: int | None = None) -> ActivityRecord:
+    """The office restores a withdrawn record: approved and counting again."""
+    locked = _lock_one(record, version)
+    if locked.status != Status.WITHDRAWN:
+        raise StaleRecord(
+            _("只有已撤销的记录才能恢复（该记录现为“%(status)s”）。")
+            % {"status": locked.get_status_display()}
+        )
+    locked.status = Status.APPROVED
+    locked.withdrawn_by = None
+    locked.withdrawn_at = None
+    locked.withdraw_reason = ""
+    _save(locked, by, _("恢复已撤销的记录"))
+    recount.records_changed([locked.pk])
+    _copy_back(record, locked)
+    return record
+
+
+def may_delete(record: ActivityRecord) -> bool:
+    """Only what never counted may be deleted: a draft, or a pending edit of an approved one."""
+    return record.is_revision or record.status == Status.DRAFT
+
+
+@transaction.atomic
+def delete_record(record: ActivityRecord, by, version: int | None = None) -> None:
+    """Delete a draft or discard a pending edit (by the unit's liaison). Approved records are
+    withdrawn instead (`withdraw_record`). The evidence rows' history keeps their files."""
+    locked = _lock_one(record, version)
+    if not may_delete(locked):
+        raise StaleRecord(_("已提交或已审核的记录不能删除；已通过的记录只能由创建办撤销。"))
+    before = recount.footprints([locked.pk])
+    for item in locked.evidence.all():
+        item._history_user = by
+        item.delete()
+    locked._history_user = by
+    locked.delete()
+    recount.records_changed(before=before.values())
+
+
+@transaction.atomic
+def remove_evidence(item: Evidence, by, version: int | None = None) -> None:
+    """Remove one evidence file from an editable record (the row's history keeps the file)."""
+    record = _lock_one(item.record_id, version)
     if not record.is_editable:
-        raise ValidationError(_("该记录当前不能修改。"))
-    names = {item.file.name, item.thumbnail.name}
+        raise _stale(record)
+    item = Evidence.objects.filter(pk=item.pk, record=record).first()
+    if item is None:
+        raise StaleRecord(_("该佐证材料已被删除，请刷新后再操作。"))
+    item._history_user = by
     item.delete()
     _save(record, by, _("删除佐证材料"))
-    transaction.on_commit(lambda: files.delete_unreferenced(names))
+
+
+# --- corrections in the admin --------------------------------------------------------------------
+
+ADMIN_FIELDS = [*RECORD_FIELDS, "unit"]
+
+
+@transaction.atomic
+def correct_record(
+    record: ActivityRecord, *, data: dict, tasks: Sequence[Task], by, version: int | None = None
+) -> ActivityRecord:
+    """A superuser corrects a record in the admin. The same rules as a liaison's edit apply
+    (the unit must be of the campaign's township, tasks must be the unit's), the township
+    follows the unit, and the stored figures follow whatever changed."""
+    locked = _lock_one(record, version)
+    unit = data.get("unit", locked.unit)
+    campaign = locked.campaign
+    if unit.township_id != campaign.township_id:
+        raise ValidationError(_("单位不属于该创建活动所在的镇。"))
+    before = recount.footprints([locked.pk])
+    for name in ADMIN_FIELDS:
+        if name in data:
+            setattr(locked, name, data[name])
+    check_tasks(locked.unit_id, locked.campaign_id, locked.type, tasks)
+    _save(locked, by, _("管理后台更正"))
+    locked.tasks.set(tasks)
+    recount.records_changed([locked.pk], before=before.values())
+    _copy_back(record, locked)
+    return record

@@ -6,6 +6,7 @@ Each view: access (activities.access) → form → service → redirect.
 from __future__ import annotations
 
 import mimetypes
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,7 +31,7 @@ from activities.access import (
     require_filer,
 )
 from activities.evidence import EvidenceError
-from activities.forms import RecordFilterForm, RecordForm, ReturnForm
+from activities.forms import RecordFilterForm, RecordForm, ReturnForm, WithdrawForm
 from activities.models import ActivityRecord, Evidence
 from campaigns.models import Campaign
 from organisations.access import scope_for
@@ -63,10 +64,35 @@ def _mark(records) -> None:
 # --- Filing ------------------------------------------------------------------------------------
 
 
+def _version(request) -> int | None:
+    """The record version a POSTed form was made from (None when it carried none)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _already_filed(request, record) -> HttpResponse:
+    messages.info(request, _("这份表单已经提交过，未重复创建记录；以下是第一次提交的记录。"))
+    return redirect("activities:record_detail", record.pk)
+
+
+def _token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
+
+
 @login_required
 def record_create(request: HttpRequest) -> HttpResponse:
     scope = require_filer(request.user)
     units = Organisation.objects.filter(pk__in=scope.liaison_units).order_by("name")
+    if request.method == "POST":
+        # A repeated POST of a form already filed goes to the first record before any photo
+        # is processed again.
+        token = _token(request)
+        first = ActivityRecord.objects.filter(submission_token=token).first() if token else None
+        if first is not None and first.filed_by_id == request.user.pk:
+            return _already_filed(request, first)
     form = RecordForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +104,12 @@ def record_create(request: HttpRequest) -> HttpResponse:
                 uploads=form.cleaned_data["files"],
                 by=request.user,
                 submit="submit" in request.POST,
+                token=form.submission_token(),
             )
+        except services.AlreadyFiled as exc:
+            if exc.record.filed_by_id == request.user.pk:
+                return _already_filed(request, exc.record)
+            form.add_error(None, _("表单已失效，请刷新页面后重新填写。"))
         except (EvidenceError, ValidationError) as exc:
             form.add_error("files" if isinstance(exc, EvidenceError) else None, _message(exc))
         else:
@@ -97,14 +128,32 @@ def _submitted_message(record) -> str:
     return _("已保存为草稿。")
 
 
+def _get_record_to_change(request, pk) -> ActivityRecord:
+    """The record, for a liaison of its unit (others who may read it: 403). Its state is
+    checked by the service under the row lock, so a stale page gets the reason, not a 403."""
+    record = get_record_for(request.user, pk)
+    if not scope_for(request.user).files_for_unit(record.unit_id):
+        raise PermissionDenied
+    return record
+
+
+def _stale(request, record, exc) -> HttpResponse:
+    messages.error(request, _message(exc))
+    return redirect("activities:record_detail", record.pk)
+
+
 @login_required
 def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_record_for(request.user, pk, write=True)
+    record = _get_record_to_change(request, pk)
     if record.status == Status.APPROVED:
         pending = ActivityRecord.objects.filter(revision_of=record).first()
         if pending is not None:
             return redirect("activities:record_edit", pending.pk)
+        if request.method == "POST":
+            return _stale(request, record, services.STATE_MESSAGES[record.status])
         return render(request, "activities/record_revise.html", {"record": record})
+    if not record.is_editable:
+        return _stale(request, record, services.STATE_MESSAGES[record.status])
     units = Organisation.objects.filter(pk=record.unit_id)
     form = RecordForm(request.POST or None, request.FILES or None, units=units, record=record)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +165,10 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 uploads=form.cleaned_data["files"],
                 by=request.user,
                 submit="submit" in request.POST,
+                version=form.cleaned_data.get("version"),
             )
+        except services.StaleRecord as exc:
+            return _stale(request, record, exc)
         except (EvidenceError, ValidationError) as exc:
             form.add_error("files" if isinstance(exc, EvidenceError) else None, _message(exc))
         else:
@@ -134,7 +186,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def record_revise(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_record_for(request.user, pk, write=True)
     try:
-        revision = services.start_revision(record, request.user)
+        revision = services.start_revision(record, request.user, version=_version(request))
     except ValidationError as exc:
         messages.error(request, _message(exc))
         return redirect("activities:record_detail", record.pk)
@@ -144,9 +196,9 @@ def record_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_record_for(request.user, pk, write=True)
+    record = _get_record_to_change(request, pk)
     try:
-        services.submit_record(record, request.user)
+        services.submit_record(record, request.user, version=_version(request))
     except ValidationError as exc:
         messages.error(request, _message(exc))
     else:
@@ -157,14 +209,17 @@ def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """A liaison deletes a draft or discards a pending edit; office staff delete any record."""
+    """A liaison deletes a draft or discards a pending edit. Nothing else is ever deleted:
+    the office withdraws approved records (record_withdraw)."""
     record = get_record_for(request.user, pk)
     scope = scope_for(request.user)
-    liaison_may = can_edit(scope, record) and (record.status == Status.DRAFT or record.is_revision)
-    if not (liaison_may or can_review(scope, record)):
+    if not (can_edit(scope, record) and services.may_delete(record)):
         raise PermissionDenied
     original = record.revision_of_id
-    services.delete_record(record, request.user)
+    try:
+        services.delete_record(record, request.user, version=_version(request))
+    except ValidationError as exc:
+        return _stale(request, record, exc)
     messages.success(request, _("记录已删除。") if not original else _("已放弃修改。"))
     if original:
         return redirect("activities:record_detail", original)
@@ -173,10 +228,44 @@ def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def record_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office withdraws (撤销) an approved record, with a reason; it stops counting."""
+    record = get_record_for_review(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("activities:record_detail", record.pk)
+    try:
+        services.withdraw_record(
+            record, request.user, form.cleaned_data["reason"], version=_version(request)
+        )
+    except ValidationError as exc:
+        return _stale(request, record, exc)
+    messages.success(
+        request, _("已撤销：%(title)s（不再计入统计，可恢复）") % {"title": record.title}
+    )
+    return redirect("activities:record_detail", record.pk)
+
+
+@login_required
+@require_POST
+def record_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office restores a withdrawn record: it counts again."""
+    record = get_record_for_review(request.user, pk)
+    try:
+        services.restore_record(record, request.user, version=_version(request))
+    except ValidationError as exc:
+        return _stale(request, record, exc)
+    messages.success(request, _("已恢复：%(title)s") % {"title": record.title})
+    return redirect("activities:record_detail", record.pk)
+
+
+@login_required
+@require_POST
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for(request.user, pk, write=True)
     try:
-        services.remove_evidence(item, request.user)
+        services.remove_evidence(item, request.user, version=_version(request))
     except ValidationError as exc:
         messages.error(request, _message(exc))
     return redirect("activities:record_edit", item.record_id)
@@ -235,6 +324,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": record.tasks.all(),
             "can_edit": can_edit(scope, record),
             "can_review": can_review(scope, record),
+            "can_delete": can_edit(scope, record) and services.may_delete(record),
             "return_form": ReturnForm(),
         },
     )
@@ -335,7 +425,7 @@ def _row(request, record, **extra) -> HttpResponse:
 def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_record_for_review(request.user, pk)
     try:
-        result = services.approve_record(record, request.user)
+        result = services.approve_record(record, request.user, version=_version(request))
     except ValidationError as exc:
         if request.htmx:
             return _row(request, record, error=_message(exc))
@@ -354,7 +444,9 @@ def record_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.return_record(record, request.user, form.cleaned_data["reason"])
+            services.return_record(
+                record, request.user, form.cleaned_data["reason"], version=_version(request)
+            )
         except ValidationError as exc:
             form.add_error("reason", exc)
     if request.htmx:
@@ -382,8 +474,21 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     records = ActivityRecord.objects.filter(pk__in=ids)
     if not scope.is_superuser:
         records = records.filter(township__in=scope.office_townships)
-    count = services.bulk_approve(records, request.user)
+    # Each checkbox row carries the version it showed: a record changed since is left alone.
+    versions = {
+        int(pk): int(value)
+        for pk in ids
+        if (value := request.POST.get(f"version-{pk}", "")).isdigit()
+    }
+    count = services.bulk_approve(records, request.user, versions=versions)
     messages.success(request, _("已批量通过 %(n)s 条记录。") % {"n": count})
+    skipped = len(set(ids)) - count
+    if skipped:
+        messages.warning(
+            request,
+            _("%(n)s 条记录未通过：已被他人审核或在您打开后有变化，请刷新后再看。")
+            % {"n": skipped},
+        )
     return _back_to_queue(request)
 
 

@@ -12,7 +12,7 @@ from campaigns.models import (
     Task,
     TaskPeriod,
 )
-from campaigns.progress import recompute_tasks
+from campaigns.progress import tasks_changed
 from campaigns.services import sync_periods
 
 
@@ -87,4 +87,4 @@ class TaskAdmin(SimpleHistoryAdmin):
         """Periods and progress follow the task, as in campaigns.services.save_task."""
         super().save_related(request, form, formsets, change)
         sync_periods(form.instance)
-        recompute_tasks([form.instance.pk])
+        tasks_changed([form.instance.pk])

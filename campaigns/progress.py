@@ -14,10 +14,10 @@ rows say (`compute_achieved`, `task_state`).
 
 Public functions
 ----------------
-records_changed(record_ids, task_ids=())
-    Call inside the transaction after records were approved, edited, un-approved, deleted or
-    re-linked. Recomputes every task the records are linked to *now*, plus `task_ids`: when a
-    change removes a record's link to a task (or deletes the record), pass those task ids too.
+tasks_changed(task_ids)
+    Lock the task rows, then recount their periods. Called by `activities.recount
+    .records_changed` (the one hook of every record change) with every task the changed
+    records were or are linked to.
 refresh_task_state(task_ids)
     Re-derive the task-level aggregates from the stored period figures (cheap).
 recompute_tasks(task_ids) / recompute_campaign(campaign_id)
@@ -49,7 +49,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -201,21 +201,27 @@ def recompute_campaign(campaign_id: int) -> int:
     )
 
 
-def records_changed(record_ids: Iterable[int], task_ids: Iterable[int] = ()) -> None:
-    """Called by activities.services after a record's approved state, data or links change."""
-    from activities.models import ActivityRecord
+@transaction.atomic
+def tasks_changed(task_ids: Iterable[int]) -> None:
+    """Recount these tasks after records linked to them changed (called by
+    `activities.recount.records_changed`, the one hook of every record change, and by the
+    task services after a task's target or dates change), inside the change's transaction.
 
-    through = ActivityRecord.tasks.through
-    affected = set(task_ids)
-    record_ids = list(record_ids)
-    if record_ids:
-        affected.update(
-            through.objects.filter(activityrecord_id__in=record_ids).values_list(
-                "task_id", flat=True
-            )
-        )
-    if affected:
-        recompute_tasks(affected)
+    The task rows are locked first, in id order (two changes that share a task wait for each
+    other; the same order everywhere, so no deadlock; a task edit locks its row by saving it),
+    and only then recounted: the recount is a new statement, so under READ COMMITTED it sees
+    every approval committed by an earlier holder of the lock. Without the lock two approvals
+    landing together each wrote a count that missed the other's record."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return
+    list(
+        Task.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    recompute_tasks(ids)
 
 
 # --- reading it --------------------------------------------------------------------------

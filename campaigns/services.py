@@ -26,7 +26,7 @@ from campaigns.models import (
     TaskPeriod,
 )
 from campaigns.periods import period_windows
-from campaigns.progress import recompute_tasks
+from campaigns.progress import tasks_changed
 from organisations.models import Domain, Organisation
 
 # --- periods -----------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def copy_campaign(source: Campaign, year: int, by=None) -> Campaign:
         task.co_units.set(co_units)
         sync_periods(task)
         new_ids.append(task.pk)
-    recompute_tasks(new_ids)
+    tasks_changed(new_ids)
     return new
 
 
@@ -228,7 +228,7 @@ def save_task(task: Task, co_units: Sequence[Organisation] = ()) -> Task:
     task.save()
     task.co_units.set(co_units)
     sync_periods(task)
-    recompute_tasks([task.pk])
+    tasks_changed([task.pk])
     return task
 
 

@@ -7,6 +7,4 @@ class DashboardConfig(AppConfig):
     verbose_name = _("验收看板")
 
     def ready(self) -> None:
-        from dashboard import panels, tallies  # noqa: F401  (panels register themselves)
-
-        tallies.connect()
+        from dashboard import panels  # noqa: F401  (panels register themselves)

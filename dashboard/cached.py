@@ -2,7 +2,7 @@
 reloading one page).
 
 The figures are computed from the rows (dashboard.figures); a copy is kept under a key that
-changes whenever the campaign's approved records change (dashboard.tallies bumps the
+changes whenever the campaign's approved records change (activities.recount bumps the
 campaign's version after each commit that touches them) and at midnight (today is part of
 the key). Anything else (a task's target edited, a site assessed, a rectification closed)
 shows within `DASHBOARD_CACHE_SECONDS` (60 s by default; 0 turns the cache off).
@@ -42,7 +42,7 @@ def _district_key(district_id: int) -> str:
 
 
 def records_changed(campaign_ids, district_ids=()) -> None:
-    """Called by dashboard.tallies after a commit that changed these campaigns' records (in
+    """Called by activities.recount (and dashboard.tallies.rebuild) after a commit that changed these campaigns' records (in
     these districts)."""
     stamp = time.time_ns()
     keys = {_version_key(c): stamp for c in campaign_ids}

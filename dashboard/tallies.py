@@ -6,11 +6,9 @@
   cannot interleave;
 * `rebuild(campaign_ids=None)` — rewrite every tally (or a campaign's), after bulk loads
   (scale data, demo data, imports that bypass the model);
-* after each commit that changed tallies, the campaigns' cached dashboards are invalidated
-  (dashboard.cached);
-* `connect()` — from AppConfig.ready(): every save or delete of an ActivityRecord that is or
-  was approved refreshes its unit's tallies in the same transaction (the ledger services change
-  records only through save() and delete()).
+* `refresh_units` is called only by `activities.recount.records_changed`, the one hook every
+  change of a record goes through (it also refreshes task progress and, after commit,
+  invalidates the cached dashboards); `rebuild` invalidates them itself.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.db.models.signals import post_delete, post_init, post_save
 
 from activities.models import ActivityRecord
 from dashboard import cached
@@ -82,18 +79,17 @@ def refresh_units(pairs: Iterable[tuple[int, int]]) -> None:
     pairs = sorted({(c, u) for c, u in pairs if c and u})
     if not pairs:
         return
-    # Serialise refreshes of the same unit (lock in id order: no deadlock between two).
-    districts = set(
-        Organisation.objects.select_for_update()
+    # Serialise refreshes of the same unit (lock in id order: no deadlock between two); the
+    # recount below is a new statement, so it sees whatever the previous holder committed.
+    list(
+        Organisation.objects.select_for_update(no_key=True)
         .filter(pk__in={u for _c, u in pairs})
         .order_by("pk")
-        .values_list("district_id", flat=True)
+        .values_list("pk", flat=True)
     )
     q = _pairs_q(pairs)
     RecordTally.objects.filter(q).delete()
     _write(computed(q))
-    campaigns = {c for c, _u in pairs}
-    transaction.on_commit(lambda: cached.records_changed(campaigns, districts))
 
 
 @transaction.atomic
@@ -115,40 +111,3 @@ def rebuild(campaign_ids: Iterable[int] | None = None) -> int:
     )
     transaction.on_commit(lambda: cached.records_changed(changed, districts))
     return len(figures)
-
-
-# --- keeping them current ------------------------------------------------------------------------
-
-APPROVED = ActivityRecord.Status.APPROVED
-
-
-def _remember(sender, instance, **kwargs) -> None:
-    # What the row was when loaded (read from __dict__: never loads a deferred field).
-    values = instance.__dict__
-    instance._tally_was = (
-        values.get("campaign_id"),
-        values.get("unit_id"),
-        values.get("status") == APPROVED,
-    )
-
-
-def _saved(sender, instance, raw=False, **kwargs) -> None:
-    if raw:
-        return
-    campaign_id, unit_id, was_counted = getattr(instance, "_tally_was", (None, None, False))
-    counted = instance.status == APPROVED
-    if was_counted or counted:
-        refresh_units({(campaign_id, unit_id), (instance.campaign_id, instance.unit_id)})
-    _remember(sender, instance)
-
-
-def _deleted(sender, instance, **kwargs) -> None:
-    _c, _u, was_counted = getattr(instance, "_tally_was", (None, None, False))
-    if was_counted or instance.status == APPROVED:
-        refresh_units({(instance.campaign_id, instance.unit_id)})
-
-
-def connect() -> None:
-    post_init.connect(_remember, sender=ActivityRecord, dispatch_uid="dashboard_tally_init")
-    post_save.connect(_saved, sender=ActivityRecord, dispatch_uid="dashboard_tally_save")
-    post_delete.connect(_deleted, sender=ActivityRecord, dispatch_uid="dashboard_tally_delete")

@@ -181,7 +181,13 @@ class TownshipScoped(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if not self.township_id and getattr(self, f"{self.township_from}_id", None):
+        source_id = getattr(self, f"{self.township_from}_id", None)
+        moved = source_id != getattr(self, "_township_source_id", source_id)
+        if moved:
+            self.township_id = None
+            if any(f.name == "district" for f in self._meta.concrete_fields):
+                self.district_id = None
+        if not self.township_id and source_id:
             source = getattr(self, self.township_from)
             self.township_id = source.township_id
             if (
@@ -194,6 +200,15 @@ class TownshipScoped(models.Model):
                     else source.township.district_id
                 )
         super().save(*args, **kwargs)
+        self._township_source_id = source_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The source the stored township was derived from: a save after the source changed
+        # (a record moved to another unit) derives the township and district again.
+        instance._township_source_id = instance.__dict__.get(f"{cls.township_from}_id")
+        return instance
 
 
 class Role(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from activities import recount
 from tests.factories import TODAY, TaskFactory
 
 
@@ -22,13 +23,18 @@ def files_on_disk(root) -> list[str]:
 
 @pytest.fixture
 def changed(monkeypatch):
-    """(record ids, task ids) passed to campaigns.progress.records_changed, call by call."""
+    """(record ids, task ids counted before) passed to the one hook, call by call; calls that
+    touch nothing counted (a draft saved, a record submitted) are left out."""
     calls: list[list[int]] = []
 
-    def spy(record_ids, task_ids=()):
-        calls.append((sorted(record_ids), sorted(task_ids)))
+    def spy(record_ids=(), before=()):
+        before = list(before)
+        now = recount.footprints(record_ids).values()
+        if any(f.counted for f in [*before, *now]):
+            tasks = set().union(*(f.task_ids for f in before if f.counted))
+            calls.append((sorted(record_ids), sorted(tasks)))
 
-    monkeypatch.setattr("campaigns.progress.records_changed", spy)
+    monkeypatch.setattr("activities.recount.records_changed", spy)
     return calls
 
 

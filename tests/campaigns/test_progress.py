@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from activities import recount
 from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns import progress
@@ -29,7 +30,7 @@ def semester_task(world, **kwargs):
 def record(world, task, **kwargs):
     rec = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, **kwargs)
     rec.tasks.add(task)
-    progress.records_changed([rec.pk])
+    recount.records_changed([rec.pk])
     return rec
 
 
@@ -78,11 +79,12 @@ def test_unapproving_and_unlinking_update_the_stored_figure(world):
     task = semester_task(world)
     rec = record(world, task, date=D(2026, 4, 1))
     other = record(world, task, date=D(2026, 4, 2))
+    before = recount.footprints([rec.pk])
     ActivityRecord.objects.filter(pk=rec.pk).update(status=ActivityRecord.Status.RETURNED)
-    progress.records_changed([rec.pk])
+    recount.records_changed([rec.pk], before=before.values())
     assert achieved(task) == [1, 0]
     other.tasks.clear()
-    progress.records_changed([other.pk], task_ids=[task.pk])
+    progress.tasks_changed([task.pk])
     assert achieved(task) == [0, 0]
 
 
@@ -100,7 +102,7 @@ def test_stored_figure_equals_the_figure_computed_from_the_rows(world):
             status=ActivityRecord.Status.APPROVED if i % 3 else ActivityRecord.Status.SUBMITTED,
         )
         rec.tasks.set(tasks[i % 3 : i % 3 + 3])
-        progress.records_changed([rec.pk])
+        recount.records_changed([rec.pk])
     stored = dict(TaskPeriod.objects.values_list("pk", "achieved"))
 
     # the independent check: every period against every record, straight from the rows

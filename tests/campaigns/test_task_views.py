@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from activities import recount
 from activities.types import ActivityType
 from campaigns import progress
 from campaigns.models import Task
@@ -67,7 +68,7 @@ def test_filters(world, plan, login):
     RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, date=D(2026, 5, 2)).tasks.add(
         plan["mine"]
     )
-    progress.records_changed([], task_ids=[plan["mine"].pk])
+    progress.tasks_changed([plan["mine"].pk])
     url = reverse(LIST)
     assert titles(client.get(url, {"status": "done"})) == {"村干部廉政法规讲座"}
     assert titles(client.get(url, {"overdue": "1"})) == {"廉政文化下村活动"}  # March–May missed
@@ -123,7 +124,7 @@ def test_detail_shows_periods_with_status(world, plan, login):
     task = plan["shared"]
     rec = RecordFactory(campaign=world.campaign_a, unit=world.unit_a2, date=D(2026, 6, 2))
     rec.tasks.add(task)
-    progress.records_changed([rec.pk])
+    recount.records_changed([rec.pk])
     response = login(world.liaison_a1).get(reverse("campaigns:task_detail", args=[task.pk]))
     assert response.status_code == 200
     statuses = [(p.label, p.status) for p in response.context["periods"]]
