@@ -103,8 +103,19 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"环境变量 DATABASE_URL 无法解析：{exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default is written by the web process and the Celery worker at once: the
+    # WAL journal lets readers go on while one writes, every write transaction takes the write
+    # lock when it begins (IMMEDIATE: no deadlock between two upgrading readers), and a writer
+    # waits up to SQLITE_BUSY_SECONDS for the lock instead of failing at once. A write that
+    # still cannot get it is answered by config.middleware.DatabaseBusyMiddleware.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env_int("SQLITE_BUSY_SECONDS", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery ---------------------------------------------------------------------
@@ -112,13 +123,36 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("环境变量 REDIS_URL 应以 redis:// 或 rediss:// 开头")
 
+# How long a web request may wait for Redis (cache or broker) before treating it as down.
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2)
+
 if REDIS_URL:
+    # A Redis that cannot be reached is a cache miss (logged by django_redis), never an error
+    # page: figures are computed from the rows instead.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+            },
+        }
     }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+    # The result store is retried as briefly as the broker (Celery's default is ~20 s).
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+    }
 else:
     # The embedded default: a broker that needs no server. The worker and beat share the
     # folders below, so a single machine runs real background work with neither Redis nor
@@ -136,6 +170,16 @@ else:
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
 
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Publishing a task from a web request gives up quickly when the broker is down (one retry,
+# a couple of seconds at most); the caller keeps the work in the database and the beat
+# job `reports.requeue_stale` (or the outbox flush) hands it over when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -155,6 +199,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep",
         "schedule": env_int("REMINDER_SWEEP_SECONDS", 300),
         "options": {"expires": max(1, env_int("REMINDER_SWEEP_SECONDS", 300) - 10)},
+    },
+    "reports-requeue-stale": {
+        "task": "reports.requeue_stale",
+        "schedule": 60,
+        "options": {"expires": 50},
     },
     "sites-reviews-due": {
         "task": "sites.mark_reviews_due",
@@ -256,6 +305,12 @@ CONTENT_SECURITY_POLICY = {
 
 # The ledger's covering index (INCLUDE columns) is PostgreSQL's; SQLite simply ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# A report whose worker has not shown a sign of life (heartbeat) for this long, or that has
+# waited this long in the queue, is handed to the worker again by the beat job; after
+# REPORT_MAX_ATTEMPTS interrupted runs it is marked failed (with a retry button).
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
+REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 3)
 
 # Dashboard figures are cached this long; a committed record change invalidates them at once.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)

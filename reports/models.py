@@ -85,6 +85,10 @@ class Report(TownshipScoped):
     error = models.TextField(_("失败原因"), blank=True)
     warnings = models.JSONField(_("警告"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    # The run that holds the report (its task id) and its last sign of life.
+    run_token = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    interruptions = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -93,7 +97,9 @@ class Report(TownshipScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["progress"])
+    history = HistoricalRecords(
+        excluded_fields=["progress", "run_token", "heartbeat_at", "interruptions"]
+    )
     objects = ReportQuerySet.as_manager()
 
     class Meta:

@@ -3,17 +3,31 @@
 Rendering runs outside any transaction (it can take half a minute); the row is claimed with a
 conditional UPDATE first so that two workers never render the same report, and the outcome is
 written back at the end. A failure keeps its reason for the page and may be retried.
+
+Every report ends `done` or `failed`, whatever happens to the processes around it:
+- while it renders, a heartbeat thread stamps `heartbeat_at`; a `running` row whose heartbeat
+  is older than REPORT_STALE_SECONDS (its worker was killed) and a `queued` row that has
+  waited that long (its message was lost, or the broker was down when it was asked for) are
+  handed to the worker again by the beat job `requeue_stale`;
+- a message redelivered after its pool process died (acks late) carries the same task id as
+  the run it interrupted, so that run is taken over at once instead of being skipped;
+- after REPORT_MAX_ATTEMPTS interrupted runs the report is failed, with a retry button;
+- the outcome is written on a fresh database connection, retried while the database restarts;
+- publishing to a broker that is down does not fail the request: the row stays `queued`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,11 +40,15 @@ logger = logging.getLogger(__name__)
 
 
 def request_report(campaign: Campaign, kind: str, parameters: dict, by) -> Report:
-    """Queue a report of `kind` for the campaign; the task renders it after commit."""
+    """Queue a report of `kind` for the campaign; the task renders it after commit.
+
+    `report.enqueued` says whether the broker took the task (False: it is down, the row stays
+    queued and the beat job sends it when the broker is back)."""
     if by is not None and not scope_for(by).manages_township(campaign.township_id):
         raise PermissionDenied
     spec_for(kind)
     params = clean_parameters(kind, parameters)
+    outcome: dict = {}
     with transaction.atomic():
         report = Report.objects.create(
             kind=kind,
@@ -39,7 +57,8 @@ def request_report(campaign: Campaign, kind: str, parameters: dict, by) -> Repor
             parameters=params,
             requested_by=by,
         )
-        _enqueue(report)
+        _enqueue(report, outcome)
+    report.enqueued = outcome.get("sent", True)
     return report
 
 
@@ -47,12 +66,21 @@ def retry_report(report: Report, by) -> Report:
     """Queue a failed report again."""
     if report.status != Report.Status.FAILED:
         raise ValidationError(_("只有生成失败的报告可以重试。"))
+    outcome: dict = {}
     with transaction.atomic():
         Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-            status=Report.Status.QUEUED, progress=0, error="", warnings=[]
+            status=Report.Status.QUEUED,
+            progress=0,
+            error="",
+            warnings=[],
+            interruptions=0,
+            run_token="",
+            heartbeat_at=None,
+            created_at=timezone.now(),
         )
         report.refresh_from_db()
-        _enqueue(report)
+        _enqueue(report, outcome)
+    report.enqueued = outcome.get("sent", True)
     return report
 
 
@@ -69,66 +97,202 @@ def send_to_district(report: Report, by) -> Report:
     return report
 
 
-def _enqueue(report: Report) -> None:
+def _enqueue(report: Report, outcome: dict | None = None) -> None:
+    pk = report.pk
+    transaction.on_commit(lambda: _publish(pk, outcome))
+
+
+def _publish(pk: int, outcome: dict | None = None) -> bool:
+    """Hand the render to the broker; False (logged) when the broker cannot be reached."""
+    from kombu.exceptions import OperationalError as BrokerError
+
     from reports.tasks import render_report_task
 
-    pk = report.pk
-    transaction.on_commit(lambda: render_report_task.delay(pk))
+    try:
+        render_report_task.delay(pk)
+        sent = True
+    except (BrokerError, OSError, RuntimeError) as exc:
+        logger.warning("report %s stays queued: the broker is unreachable (%s)", pk, exc)
+        sent = False
+    if outcome is not None:
+        outcome["sent"] = sent
+    return sent
 
 
-def claim(report_id: int) -> Report | None:
-    """Mark a queued report running; None when it is gone or someone else has it."""
-    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
-        status=Report.Status.RUNNING,
-        started_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        progress=1,
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=max(1, settings.REPORT_STALE_SECONDS))
+
+
+def claim(report_id: int, token: str = "") -> Report | None:
+    """Mark a report running for this run (`token`, the task id); None when it is gone, done,
+    or another live run has it.
+
+    A queued report is claimed; so is a running one whose run left no heartbeat for
+    REPORT_STALE_SECONDS, or whose run was this very task (the message came back because the
+    process rendering it died)."""
+    now = timezone.now()
+    stale = now - stale_after()
+    takeover = Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    if token:
+        takeover |= Q(run_token=token)
+    base = Report.objects.filter(pk=report_id)
+    interrupted = base.filter(Q(status=Report.Status.RUNNING) & takeover)
+    limit = max(1, settings.REPORT_MAX_ATTEMPTS)
+    given_up = interrupted.filter(interruptions__gte=limit - 1).update(
+        status=Report.Status.FAILED,
+        error=_("生成过程被中断了 %(n)s 次（后台进程退出或超时），已停止。请重试或联系管理员。")
+        % {"n": limit},
+        finished_at=now,
+        progress=0,
+        run_token="",
     )
+    if given_up:
+        logger.warning("report %s failed after %s interrupted runs", report_id, limit)
+        return None
+    fresh = {
+        "status": Report.Status.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "run_token": token or f"local-{now.timestamp()}",
+        "attempts": F("attempts") + 1,
+        "progress": 1,
+    }
+    claimed = interrupted.update(**fresh, interruptions=F("interruptions") + 1)
+    if claimed:
+        logger.warning("report %s: taking over an interrupted run", report_id)
+    else:
+        claimed = base.filter(status=Report.Status.QUEUED).update(**fresh)
     if not claimed:
         return None
     return Report.objects.select_related("campaign__township").get(pk=report_id)
 
 
 def set_progress(report_id: int, percent: int) -> None:
-    Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
-        progress=max(1, min(99, percent))
-    )
+    """Best effort: a database hiccup while rendering does not stop the render."""
+    try:
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+            progress=max(1, min(99, percent)), heartbeat_at=timezone.now()
+        )
+    except DatabaseError as exc:
+        logger.warning("report %s: progress not written (%s)", report_id, exc)
+        _drop_connection()
 
 
-def render_report(report_id: int, today: dt.date | None = None) -> Report | None:
+class Heartbeat:
+    """A thread that stamps the running report every few seconds, on its own connection, so
+    that the beat job can tell a long render from a dead one."""
+
+    def __init__(self, report_id: int, token: str):
+        self.report_id = report_id
+        self.token = token
+        self.interval = max(0.5, settings.REPORT_STALE_SECONDS / 6)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"report-{report_id}")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    Report.objects.filter(
+                        pk=self.report_id, status=Report.Status.RUNNING, run_token=self.token
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    _drop_connection()
+        finally:
+            connection.close()
+
+
+def _drop_connection() -> None:
+    """Close this thread's database connection (it may be broken); the next query opens one.
+    Inside a transaction (a test's) the connection is left to its owner."""
+    if connection.in_atomic_block:
+        return
+    try:
+        connection.close()
+    except DatabaseError:
+        pass
+
+
+def _write_outcome(report_id: int, token: str, **fields) -> None:
+    """Write the end of a run on a fresh connection, retrying while the database comes back
+    (a restart mid-render). Only the run that holds the report writes its outcome."""
+    deadline = time.monotonic() + max(10, settings.REPORT_STALE_SECONDS / 2)
+    delay = 0.5
+    while True:
+        try:
+            Report.objects.filter(
+                pk=report_id, status=Report.Status.RUNNING, run_token=token
+            ).update(finished_at=timezone.now(), run_token="", **fields)
+            return
+        except DatabaseError as exc:
+            _drop_connection()
+            if time.monotonic() > deadline:
+                # The beat job takes the report up again once the database answers.
+                logger.error("report %s: outcome not written (%s)", report_id, exc)
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5)
+
+
+def render_report(report_id: int, today: dt.date | None = None, token: str = "") -> Report | None:
     """Render a queued report into its file. Called by the task; tolerates a missing row."""
-    report = claim(report_id)
+    report = claim(report_id, token)
     if report is None:
         return None
-    try:
-        spec = spec_for(report.kind)
-        context = spec.build(report.campaign, report.parameters, today)
-        set_progress(report.pk, 10)
-        rendered = spec.render(context, lambda pct: set_progress(report.pk, pct))
-    except Exception as exc:
-        logger.exception("report %s failed", report_id)
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED,
-            error=_error_text(exc),
-            finished_at=timezone.now(),
-            progress=0,
-        )
-        report.refresh_from_db()
-        return report
-    if report.file:  # a retry replaces the earlier file
-        report.file.delete(save=False)
-    report.file.save(report_name(report), ContentFile(rendered.pdf), save=False)
-    Report.objects.filter(pk=report.pk).update(
-        status=Report.Status.DONE,
-        file=report.file.name,
-        pages=rendered.pages,
-        warnings=rendered.warnings,
-        progress=100,
-        error="",
-        finished_at=timezone.now(),
-    )
+    token = report.run_token
+    with Heartbeat(report.pk, token):
+        try:
+            spec = spec_for(report.kind)
+            context = spec.build(report.campaign, report.parameters, today)
+            set_progress(report.pk, 10)
+            rendered = spec.render(context, lambda pct: set_progress(report.pk, pct))
+            if report.file:  # a retry replaces the earlier file
+                report.file.delete(save=False)
+            report.file.save(report_name(report), ContentFile(rendered.pdf), save=False)
+        except Exception as exc:
+            logger.exception("report %s failed", report_id)
+            _drop_connection()  # the failure may be the connection itself
+            _write_outcome(
+                report.pk, token, status=Report.Status.FAILED, error=_error_text(exc), progress=0
+            )
+        else:
+            _write_outcome(
+                report.pk,
+                token,
+                status=Report.Status.DONE,
+                file=report.file.name,
+                pages=rendered.pages,
+                warnings=rendered.warnings,
+                progress=100,
+                error="",
+            )
     report.refresh_from_db()
     return report
+
+
+def requeue_stale(now: dt.datetime | None = None) -> int:
+    """Hand the worker every report left behind: running without a heartbeat, or queued for
+    longer than REPORT_STALE_SECONDS. Returns how many were sent (the beat job)."""
+    now = now or timezone.now()
+    stale = now - stale_after()
+    running = Q(status=Report.Status.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+    waiting = Q(status=Report.Status.QUEUED, created_at__lt=stale)
+    sent = 0
+    for pk in Report.objects.filter(running | waiting).order_by("pk").values_list("pk", flat=True):
+        if not _publish(pk):
+            break  # the broker is down: the next beat run tries again
+        sent += 1
+    return sent
 
 
 def report_name(report: Report) -> str:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from organisations.access import scope_for
@@ -20,6 +21,10 @@ from reports.engine import render_html
 from reports.forms import ReportRequestForm
 from reports.kinds import spec_for
 from reports.models import Report
+
+QUEUE_DOWN = _lazy(
+    "后台任务队列暂时无法连接：报告已保存为“排队中”，队列恢复后将自动开始生成，无需重复提交。"
+)
 
 
 def _may_list(user) -> bool:
@@ -61,7 +66,10 @@ def report_request(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["parameters"],
         by=request.user,
     )
-    messages.success(request, _("已提交生成，请稍候。"))
+    if report.enqueued:
+        messages.success(request, _("已提交生成，请稍候。"))
+    else:
+        messages.warning(request, QUEUE_DOWN)
     return redirect("reports:report_detail", report.pk)
 
 
@@ -124,9 +132,12 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, write=True)
     try:
-        services.retry_report(report, request.user)
+        report = services.retry_report(report, request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
+    else:
+        if not report.enqueued:
+            messages.warning(request, QUEUE_DOWN)
     return redirect("reports:report_detail", report.pk)
 
 
