@@ -267,7 +267,6 @@ def evidence_file(request: HttpRequest, pk: int, variant: str = "file") -> HttpR
         response["Content-Disposition"] = (
             f"{disposition}; filename*=UTF-8''{escape_uri_path(download)}"
         )
-    response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
+    "config.middleware.RefuseNulMiddleware",
+    "config.middleware.PrivateFilesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,6 +192,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 PROTECTED_MEDIA_ACCEL_PREFIX = env_str("PROTECTED_MEDIA_ACCEL_PREFIX", "")
 FILE_UPLOAD_MAX_MB = env_int("FILE_UPLOAD_MAX_MB", 20)
 RECORD_UPLOAD_MAX_MB = env_int("RECORD_UPLOAD_MAX_MB", 100)
+# Pictures whose header declares more pixels are refused before decoding (decompression bombs).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Files one record may carry: evidence of an activity record, photos of a site, rectification files.
+RECORD_MAX_FILES = env_int("RECORD_MAX_FILES", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
