@@ -8,7 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the portal needs at run and test time.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk nodejs openjdk-17-jre-headless
+# libpq-dev, gcc and python3-dev build psycopg2 from source; nginx fronts gunicorn in the deployment test;
+# nodejs and Java run the accessibility and HTML checks.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk libpq-dev gcc python3-dev nginx nodejs openjdk-17-jre-headless
 
 .PHONY: run test install system-deps messages demo bench lint clean
 
@@ -27,10 +29,13 @@ system-deps:
 	  fi; \
 	fi
 
-$(STAMP): requirements.lock pyproject.toml
+# Development installs the dev lock (production lock + test tools); a server installs requirements.lock.
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements.lock
+	@# psycopg2-binary and psycopg2 install the same module: drop the binary wheel from older venvs.
+	$(PIP) uninstall -y -q psycopg2-binary 2>/dev/null || true
+	$(PIP) install -q -r requirements-dev.lock
 	touch $(STAMP)
 
 # Test-time tools from the npm registry: axe-core (accessibility) and the Nu HTML checker

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,8 +39,9 @@ except ImportError:  # pragma: no cover - depends on the host
 MAX_SIDE = 2000
 THUMB_SIDE = 320
 JPEG_QUALITY = 85
-# Decompression-bomb guard: a phone photo is ~50 MP at most.
-Image.MAX_IMAGE_PIXELS = 80_000_000
+# Decompression-bomb guard: `_prepare_image` refuses a picture whose header declares more than
+# IMAGE_MAX_PIXELS before decoding a single pixel (Pillow's own guard is set to the same figure
+# in OrganisationsConfig.ready; it only raises above twice its limit).
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"} | ({"image/heic"} if HEIF else set())
 DOCUMENT_TYPES = {
@@ -93,6 +95,31 @@ def file_limit() -> int:
 
 def record_limit() -> int:
     return settings.RECORD_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def check_file_count(existing: int, adding: int) -> None:
+    """Refuse a change that would leave more than RECORD_MAX_FILES files on one record."""
+    limit = settings.RECORD_MAX_FILES
+    if adding and existing + adding > limit:
+        raise EvidenceError(
+            _("每条记录最多 %(limit)s 个文件：已有 %(existing)s 个，本次又选了 %(adding)s 个。")
+            % {"limit": limit, "existing": existing, "adding": adding}
+        )
+
+
+def pixel_error(name: str, size: tuple[int, int] | None = None, pixels: int | None = None):
+    """A picture larger than IMAGE_MAX_PIXELS (a decompression bomb, or simply too big)."""
+    limit = settings.IMAGE_MAX_PIXELS // 10_000
+    if size:
+        found = _("%(width)s×%(height)s 像素") % {"width": size[0], "height": size[1]}
+    elif pixels:
+        found = _("%(n)s 万像素") % {"n": pixels // 10_000}
+    else:
+        found = _("尺寸未知")
+    return EvidenceError(
+        _("图片过大（像素超过 %(limit)s 万）：“%(name)s”为 %(found)s，请缩小后再上传。")
+        % {"limit": limit, "name": name, "found": found}
+    )
 
 
 def clean_name(name: str) -> str:
@@ -163,7 +190,17 @@ def _document(name: str, data: bytes, digest: str, mime: str, extension: str) ->
 def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
     broken = EvidenceError(_("照片“%(name)s”已损坏或无法读取。") % {"name": name})
     try:
+        # Opening reads the header only; the size it declares is checked before any decoding.
         image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        # Pillow itself refuses above twice its limit; its message carries the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise pixel_error(name, pixels=int(found.group(1)) if found else None) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise broken from None
+    if image.width * image.height > settings.IMAGE_MAX_PIXELS:
+        raise pixel_error(name, size=image.size)
+    try:
         taken_at, lat, lon = _exif_metadata(image)
         if image.format == "JPEG" and max(image.size) > MAX_SIDE:
             # Decode at a reduced scale straight from the JPEG (fast, little memory): the
@@ -182,9 +219,13 @@ def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
         # After the draft decode the scale is close to 1: bilinear is enough, and cheap.
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR)
         out = io.BytesIO()
-        # No exif= argument: the served copy carries no EXIF at all.
+        # A fresh JPEG with no metadata: Pillow would carry the source's comment (COM), XMP
+        # and ICC segments over from `info`, and a comment can hide an HTML payload (a
+        # JPEG/HTML polyglot). No exif= argument either: the copy carries no EXIF at all.
+        image.info = {}
         image.save(out, "JPEG", quality=JPEG_QUALITY)
         thumb = image.copy()
+        thumb.info = {}
         thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
         thumb_out = io.BytesIO()
         thumb.save(thumb_out, "JPEG", quality=80)

@@ -135,6 +135,11 @@ class RecordForm(forms.ModelForm):
 
     def clean_files(self):
         uploads = self.cleaned_data.get("files") or []
+        existing = self.record.evidence.count() if self.record is not None and self.record.pk else 0
+        try:  # counted before any file is read, so fifty photos cost nothing to refuse
+            evidence.check_file_count(existing, len(uploads))
+        except evidence.EvidenceError as exc:
+            raise ValidationError(str(exc)) from exc
         prepared, errors = [], []
         for upload in uploads:
             try:

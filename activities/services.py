@@ -131,6 +131,7 @@ def _attach(record: ActivityRecord, uploads: Sequence[files.Prepared], by) -> li
     """Store the files and create their rows; return the names of files written now."""
     if not uploads:
         return []
+    files.check_file_count(record.evidence.count(), len(uploads))
     if evidence_total(record) + sum(p.size for p in uploads) > files.record_limit():
         raise files.EvidenceError(
             _("本条记录的佐证材料合计超过 %(mb)s MB。") % {"mb": settings.RECORD_UPLOAD_MAX_MB}

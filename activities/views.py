@@ -36,6 +36,7 @@ from activities.models import ActivityRecord, Evidence
 from campaigns.models import Campaign
 from organisations.access import scope_for
 from organisations.models import Domain, Organisation
+from organisations.params import parse_id
 
 Status = ActivityRecord.Status
 PAGE_SIZE = 30
@@ -357,7 +358,6 @@ def evidence_file(request: HttpRequest, pk: int, variant: str = "file") -> HttpR
         response["Content-Disposition"] = (
             f"{disposition}; filename*=UTF-8''{escape_uri_path(download)}"
         )
-    response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -467,7 +467,8 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.is_office or scope.is_superuser):
         raise PermissionDenied
-    ids = [value for value in request.POST.getlist("records") if value.isdigit()]
+    ids = [parse_id(value) for value in request.POST.getlist("records")]
+    ids = [pk for pk in ids if pk is not None]
     if not ids:
         messages.warning(request, _("请先勾选要通过的记录。"))
         return _back_to_queue(request)
@@ -499,7 +500,7 @@ def _campaign(request) -> Campaign:
     campaigns = Campaign.objects.visible_to(request.user).select_related("township")
     pk = request.GET.get("campaign")
     if pk:
-        campaign = campaigns.filter(pk=pk).first() if pk.isdigit() else None
+        campaign = campaigns.filter(pk=parse_id(pk)).first() if parse_id(pk) else None
     else:
         campaign = campaigns.order_by("-year", "township__name").first()
     if campaign is None:
@@ -517,7 +518,7 @@ def _ledger_scope(request, campaign):
         unit = (
             Organisation.objects.visible_to(request.user)
             .units()
-            .filter(pk=unit_id if unit_id.isdigit() else 0, township_id=campaign.township_id)
+            .filter(pk=parse_id(unit_id) or 0, township_id=campaign.township_id)
             .first()
         )
         if unit is None:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from activities.evidence import EvidenceError, check_file_count
 from activities.models import ActivityRecord, Evidence
 from assessments import scoring
 from assessments.models import (
@@ -514,6 +515,10 @@ def answer_rectification(
         raise AssessmentError(_("只能关联本单位已审核通过的活动记录。"))
     if not records and not uploads and not rect.files.exists():
         raise AssessmentError(_("请提供整改佐证：关联活动记录或上传文件。"))
+    try:
+        check_file_count(rect.files.count(), len(uploads))
+    except EvidenceError as exc:
+        raise AssessmentError(str(exc)) from None
     stored = []
     try:
         for prepared in uploads:

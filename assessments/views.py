@@ -55,6 +55,7 @@ from assessments.models import (
 from assessments.services import AssessmentError
 from campaigns.access import get_campaign_for
 from organisations.access import scope_for
+from organisations.params import parse_id
 from sites.access import get_site_for
 from sites.files import send_file
 from sites.models import Site
@@ -496,8 +497,8 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
         rects = rects.overdue(today)
     unit_filter = None
     unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        rects = rects.filter(unit_id=int(unit_id))
+    if parse_id(unit_id) is not None:
+        rects = rects.filter(unit_id=parse_id(unit_id))
         unit_filter = next(iter(rects[:1]), None)
     counts = Rectification.objects.visible_to(request.user).aggregate(
         open=Count("pk", filter=~Q(status=Rectification.Status.CLOSED)),
@@ -513,7 +514,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "today": today,
             "counts": counts,
-            "unit_id": unit_id if unit_id.isdigit() else "",
+            "unit_id": unit_id if parse_id(unit_id) is not None else "",
             "unit_name": unit_filter.unit.name if unit_filter else "",
         },
     )

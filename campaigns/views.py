@@ -38,6 +38,7 @@ from campaigns.forms import (
 from campaigns.models import CampaignDomain, Phase, Task
 from organisations.access import scope_for
 from organisations.models import Organisation
+from organisations.params import parse_id
 
 PAGE_SIZE = 50
 
@@ -218,17 +219,17 @@ class TaskFilter:
             campaign__in=[c.pk for c in self.campaigns]
         )
         v = self.values
-        if v["domain"].isdigit():
-            tasks = tasks.filter(domain_id=int(v["domain"]))
-        if v["unit"].isdigit():
-            unit = int(v["unit"])
+        if parse_id(v["domain"]) is not None:
+            tasks = tasks.filter(domain_id=parse_id(v["domain"]))
+        if parse_id(v["unit"]) is not None:
+            unit = parse_id(v["unit"])
             cohost = Task.co_units.through.objects.filter(
                 task_id=OuterRef("pk"), organisation_id=unit
             )
             tasks = tasks.filter(Q(lead_unit_id=unit) | Q(Exists(cohost)))
-        if v["phase"].isdigit():
+        if parse_id(v["phase"]) is not None:
             phase = Phase.objects.filter(
-                pk=int(v["phase"]), campaign__in=[c.pk for c in self.campaigns]
+                pk=parse_id(v["phase"]), campaign__in=[c.pk for c in self.campaigns]
             ).first()
             if phase:
                 tasks = tasks.filter(start_date__lte=phase.end_date, due_date__gte=phase.start_date)

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class ChosenLanguageMiddleware:
@@ -22,4 +24,51 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query string or form field is never legitimate: answer 400.
+
+    PostgreSQL refuses NUL in text values, so a filter such as `?domain=%00` would otherwise
+    reach the database and fail there with a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and _has_nul(request.POST)
+        ):
+            return HttpResponseBadRequest(
+                gettext("请求中含有不允许的字符（NUL），已拒绝。"),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
+class PrivateFilesMiddleware:
+    """Files and exports (report PDFs, evidence, plans, Excel workbooks) are personal data:
+    no browser or proxy may keep a copy. Applies to every response that sends a file —
+    streamed, an attachment, or handed to nginx with X-Accel-Redirect (nginx passes
+    Cache-Control on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.streaming
+            or "Content-Disposition" in response
+            or "X-Accel-Redirect" in response
+        ):
+            response["Cache-Control"] = "private, no-store"
         return response

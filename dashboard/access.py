@@ -18,6 +18,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from organisations.access import Scope, scope_for
 from organisations.models import Organisation
+from organisations.params import parse_id
 
 
 def district_ids_of(scope: Scope) -> frozenset[int]:
@@ -55,10 +56,9 @@ def get_township_for(user, pk=None, *, today=None) -> TownshipView:
         if not own:
             raise Http404
         pk = own[0]
-    try:
-        pk = int(pk)
-    except (ValueError, TypeError):
-        raise Http404 from None
+    pk = parse_id(str(pk))
+    if pk is None:
+        raise Http404
     rows = township_campaign_domains(pk)
     if rows:
         campaigns = list({row.campaign_id: row.campaign for row in rows}.values())
@@ -97,8 +97,8 @@ def get_district_for(user, pk=None) -> Organisation:
             raise Http404
         pk = own[0]
     try:
-        district = districts.get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
+        district = districts.get(pk=parse_id(str(pk)))
+    except Organisation.DoesNotExist:
         raise Http404 from None
     if not (scope.is_superuser or district.pk in district_ids_of(scope)):
         raise Http404

@@ -39,7 +39,7 @@ class PolicyForm(forms.ModelForm):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or not 1 <= int(part) <= 60:
+            if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= 60:
                 raise forms.ValidationError(_("请填写 1 到 60 之间的整数天数，用逗号分隔。"))
             days.add(int(part))
         if len(days) > 5:

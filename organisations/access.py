@@ -34,6 +34,7 @@ class Scope:
     liaison_townships: frozenset[int] = EMPTY
     reviewer_districts: frozenset[int] = EMPTY
     leader_districts: frozenset[int] = EMPTY
+    auditor_districts: frozenset[int] = EMPTY
     # unit id -> township id, for the units the user files for
     unit_townships: dict[int, int] = field(default_factory=dict)
 
@@ -57,6 +58,10 @@ class Scope:
     @property
     def is_reviewer(self) -> bool:
         return bool(self.reviewer_districts)
+
+    @property
+    def is_auditor(self) -> bool:
+        return bool(self.auditor_districts)
 
     def manages_township(self, township_id: int | None) -> bool:
         return self.is_superuser or (
@@ -87,6 +92,7 @@ def scope_for(user) -> Scope:
     from organisations.models import Organisation, Role
 
     office, leader_t, units, unit_t, reviewer, leader_d = set(), set(), set(), {}, set(), set()
+    auditor = set()
     rows = Role.objects.filter(user=user).values_list(
         "kind", "organisation_id", "organisation__level", "organisation__township_id"
     )
@@ -100,6 +106,8 @@ def scope_for(user) -> Scope:
             reviewer.add(org_id)
         elif kind == Role.Kind.LEADER:
             (leader_d if level == Organisation.Level.DISTRICT else leader_t).add(org_id)
+        elif kind == Role.Kind.AUDITOR:
+            auditor.add(org_id)
     scope = Scope(
         is_authenticated=True,
         is_superuser=user.is_superuser,
@@ -109,6 +117,7 @@ def scope_for(user) -> Scope:
         liaison_townships=frozenset(unit_t.values()),
         reviewer_districts=frozenset(reviewer),
         leader_districts=frozenset(leader_d),
+        auditor_districts=frozenset(auditor),
         unit_townships=unit_t,
     )
     user._qf_scope = scope

@@ -7,6 +7,13 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
+        # Every process (web, worker) refuses decompression bombs in any code that opens an
+        # image; upload checks compare the declared size to the same figure before decoding.
+        Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+
         from organisations.access import get_unit_for
         from organisations.history import register_history
         from organisations.models import Organisation

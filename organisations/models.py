@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +13,8 @@ from simple_history.models import HistoricalRecords
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # When the password was last set; older than PASSWORD_MAX_AGE_DAYS means a forced change.
+    password_changed_at = models.DateTimeField(_("密码设置时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("用户")
@@ -19,6 +22,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def display_name(self) -> str:
@@ -217,6 +224,8 @@ class Role(models.Model):
         LIAISON = "liaison", _("联络员")
         LEADER = "leader", _("领导")
         REVIEWER = "reviewer", _("区验收组成员")
+        # Reads and exports the security audit log; no other power (三员分立).
+        AUDITOR = "auditor", _("安全审计员")
 
     # Which level of organisation each kind of role is held on.
     ALLOWED_LEVELS = {
@@ -224,6 +233,7 @@ class Role(models.Model):
         Kind.LIAISON: {Organisation.Level.UNIT},
         Kind.LEADER: {Organisation.Level.TOWNSHIP, Organisation.Level.DISTRICT},
         Kind.REVIEWER: {Organisation.Level.DISTRICT},
+        Kind.AUDITOR: {Organisation.Level.DISTRICT},
     }
 
     user = models.ForeignKey(

@@ -21,8 +21,6 @@ logger = logging.getLogger(__name__)
 CACHE_DIR = "report-cache"
 THUMB_PX = 480  # ~4 cm wide at 300 dpi: sharp enough for a checklist thumbnail
 PHOTO_PX = 1000  # a site photo printed half a page wide
-# Refuse to decode anything bigger than this (a decompression bomb), placeholder instead.
-MAX_PIXELS = 80_000_000
 ORIENTATION = 0x0112
 
 
@@ -57,7 +55,8 @@ def report_image(name: str | None, max_px: int = THUMB_PX, *, label: str = "") -
             target.unlink(missing_ok=True)
     try:
         with Image.open(source) as image:
-            if image.width * image.height > MAX_PIXELS:
+            # Never decode a decompression bomb: the same cap as uploads.
+            if image.width * image.height > settings.IMAGE_MAX_PIXELS:
                 return Picture(None, warning=f"{label}：图片过大，无法处理（{name}）")
             if (
                 image.format == "JPEG"
@@ -78,6 +77,8 @@ def report_image(name: str | None, max_px: int = THUMB_PX, *, label: str = "") -
             image.save(partial, "JPEG", quality=82)
             partial.replace(target)
             return Picture(f"/media/{relative}", *image.size)
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError:
+        return Picture(None, warning=f"{label}：图片过大，无法处理（{name}）")
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
         logger.warning("report image %s unreadable: %s", name, exc)
         return Picture(None, warning=f"{label}：图片损坏或无法识别（{name}）")

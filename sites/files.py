@@ -32,6 +32,5 @@ def send_file(name: str, download_name: str, *, inline: bool = False) -> HttpRes
     response["Content-Disposition"] = (
         f"{disposition}; filename*=UTF-8''{escape_uri_path(download_name)}"
     )
-    response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.evidence import EvidenceError, check_file_count
 from sites import lifecycle
 from sites.lifecycle import IllegalTransition
 from sites.models import (
@@ -213,6 +214,11 @@ def update_profile(site: Site, data: dict, by) -> Site:
 def add_photo(site: Site, prepared, caption: str, by) -> SitePhoto:
     if prepared.kind != "image":
         raise IllegalTransition(_("请上传照片（JPG、PNG、WEBP）。"))
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    try:
+        check_file_count(site.photos.count(), 1)
+    except EvidenceError as exc:
+        raise IllegalTransition(str(exc)) from None
     photo = SitePhoto(
         site=site,
         sha256=prepared.sha256,

@@ -27,6 +27,37 @@ def _clean_test_media():
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+def verify_second_factor(client, user) -> None:
+    """What a real sign-in does after the password when the user needs a second factor: a
+    confirmed authenticator exists and the session has passed it. Tests that exercise the
+    second factor itself sign in through the login page instead (tests/security/)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.sessions import SECOND_FACTOR
+
+    session = client.session
+    if session.get(SECOND_FACTOR) in ("verify", "enroll"):
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session[SECOND_FACTOR] = "done"
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` gives a fully signed-in session, second factor included, so
+    that every page test runs with two factors enforced (the outsider sweep too)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
