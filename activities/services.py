@@ -35,6 +35,7 @@ RECORD_FIELDS = [
     "place",
     "organiser",
     "participants",
+    "quantity",
     "description",
 ]
 
@@ -390,3 +391,16 @@ def remove_evidence(item: Evidence, by) -> None:
     item.delete()
     _save(record, by, _("删除佐证材料"))
     transaction.on_commit(lambda: files.delete_unreferenced(names))
+
+
+@transaction.atomic
+def set_highlight(record: ActivityRecord, highlight: bool, by) -> ActivityRecord:
+    """The office marks (or unmarks) an approved record as a highlight of the work report."""
+    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != Status.APPROVED:
+        raise ValidationError(_("只有已通过的记录才能标为典型活动。"))
+    if record.highlight == highlight:
+        return record
+    record.highlight = highlight
+    _save(record, by, _("标为典型活动") if highlight else _("取消典型活动"))
+    return record
