@@ -52,7 +52,26 @@ RECORDS = [
     ),
     ("qx-ent-food", 24, "lecture", "企业负责人讲廉洁从业课", "食品公司会议室", 55, "approved"),
     ("qx-chamber", 3, "other", "商会廉洁经营倡议", "镇商会", 40, "draft"),
+    ("qx-comm-xidong", 16, "board", "制作廉政文化宣传展板", "溪东社区文化广场", 20, "approved"),
+    ("qx-office", 21, "article", "报送廉政文化创建信息", "镇纪委", 3, "approved"),
+    ("qx-office", 11, "books", "发放《纪律处分条例》学习读本", "镇政府各科室", 120, "approved"),
 ]
+# The quantity in each type's measure (activities.types.DEFAULT_MEASURES) where it is not one
+# event: 标语 in 条, 承诺书 and 资料 in 份, 读本 in 册, 展板 in 块, 信息 in 篇.
+QUANTITIES = {
+    "发放廉政宣传资料": 500,
+    "领导干部配偶签名承诺": 106,
+    "发放《廉洁家庭建议书》": 260,
+    "主要路口张贴廉政标语": 30,
+    "更新廉政宣传栏": 6,
+    "廉政格言警句展板展出": 1,
+    "廉政志愿宣传队进楼道": 300,
+    "制作廉政文化宣传展板": 12,
+    "报送廉政文化创建信息": 4,
+    "发放《纪律处分条例》学习读本": 120,
+}
+# The activities the office names in the work report (典型活动).
+HIGHLIGHTS = {"镇党委书记讲廉政党课", "主要路口张贴廉政标语", "廉洁教育主题班会"}
 COLORS = [(180, 30, 40), (30, 90, 160), (40, 130, 70), (150, 110, 30), (90, 60, 140)]
 
 
@@ -98,6 +117,7 @@ def load(ctx) -> None:
                 "place": place,
                 "organiser": unit.name,
                 "participants": people,
+                "quantity": QUANTITIES.get(title, 1),
                 "description": f"{unit.name}{title}，共{people}人参加。",
             },
             tasks=tasks,
@@ -107,6 +127,8 @@ def load(ctx) -> None:
         )
         if status == "approved":
             services.approve_record(record, office)
+            if title in HIGHLIGHTS:
+                services.set_highlight(record, True, office)
         elif status == "returned":
             services.return_record(record, office, "照片未反映活动现场，请补充签到表。")
         created += 1

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from activities import ledger
+from activities import ledger, measures
 from activities.models import ActivityRecord
 from organisations.models import Domain
 
@@ -38,7 +38,8 @@ def _date_cell(ws, value, fmt=DATE_FORMAT):
 
 def ledger_workbook(campaign, *, unit=None, domain=None) -> bytes:
     records = ledger.counted_records(campaign, unit=unit, domain=domain)
-    result = ledger.summary(records)
+    result = ledger.summary(records, campaign.township_id)
+    table = measures.measures_for(campaign.township_id)
     by_domain = ledger.totals_by_domain(campaign) if unit is None and domain is None else None
     wb = Workbook(write_only=True)
 
@@ -56,9 +57,17 @@ def ledger_workbook(campaign, *, unit=None, domain=None) -> bytes:
     _header(ws, [_("项目"), _("活动次数"), _("参加人次")])
     ws.append([_("合计"), result.records, result.participants])
     ws.append([])
-    _header(ws, [_("活动类型"), _("活动次数"), _("参加人次")])
+    _header(ws, [_("活动类型"), _("活动次数"), _("参加人次"), _("数量"), _("计量单位")])
     for row in result.by_type:
-        ws.append([str(row["label"]), row["records"], row["participants"]])
+        ws.append(
+            [
+                str(row["label"]),
+                row["records"],
+                row["participants"],
+                row["quantity"],
+                row["measure"].unit,
+            ]
+        )
     ws.append([])
     _header(ws, [_("月份"), _("活动次数"), _("参加人次")])
     for row in result.by_month:
@@ -80,10 +89,12 @@ def ledger_workbook(campaign, *, unit=None, domain=None) -> bytes:
         _("地点"),
         _("组织者"),
         _("参加人数"),
+        _("数量"),
+        _("计量单位"),
         _("活动内容"),
         _("计入任务"),
     ]
-    widths = [6, 16, 20, 12, 30, 16, 12, 10, 40, 30]
+    widths = [6, 16, 20, 12, 30, 16, 12, 10, 8, 8, 40, 30]
     types = dict(ActivityRecord._meta.get_field("type").choices)
     task_titles: dict[int, list[str]] = {}
     through = ActivityRecord.tasks.through.objects.filter(activityrecord__in=records).values_list(
@@ -109,12 +120,13 @@ def ledger_workbook(campaign, *, unit=None, domain=None) -> bytes:
                 "place",
                 "organiser",
                 "participants",
+                "quantity",
                 "description",
             )
         )
-        for n, (pk, date, unit_name, kind, title_, place, organiser, people, text) in enumerate(
-            rows.iterator(chunk_size=5000), start=1
-        ):
+        for n, row in enumerate(rows.iterator(chunk_size=5000), start=1):
+            pk, date, unit_name, kind, title_, place, organiser, people, amount, text = row
+            measure = table.get(kind) or measures.default(kind)
             sheet.append(
                 [
                     n,
@@ -125,6 +137,8 @@ def ledger_workbook(campaign, *, unit=None, domain=None) -> bytes:
                     place,
                     organiser,
                     people,
+                    amount,
+                    measure.unit,
                     text,
                     "、".join(task_titles.get(pk, [])),
                 ]

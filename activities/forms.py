@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django import forms
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities import evidence, services
+from activities import evidence, measures, services
 from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns.models import Task
@@ -62,6 +63,7 @@ class RecordForm(forms.ModelForm):
             "place",
             "organiser",
             "participants",
+            "quantity",
             "description",
         ]
         widgets = {
@@ -69,6 +71,7 @@ class RecordForm(forms.ModelForm):
             "tasks": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
             "participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "quantity": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
         error_messages = {
             "participants": {"min_value": _("参加人数不能为负数。")},
@@ -83,6 +86,7 @@ class RecordForm(forms.ModelForm):
         "place",
         "organiser",
         "participants",
+        "quantity",
         "tasks",
         "description",
         "files",
@@ -112,6 +116,7 @@ class RecordForm(forms.ModelForm):
             self.fields["domain"].initial = units[0].main_domain_id
         self.fields["domain"].queryset = Domain.objects.all()
         self.fields["participants"].min_value = 0
+        self._measure_field(units, record)
         self.fields["participants"].error_messages["min_value"] = _("参加人数不能为负数。")
         # Validation accepts any task of the township's campaigns so that a task of another
         # unit gets its own message; the choices shown are the unit's own tasks only.
@@ -126,6 +131,35 @@ class RecordForm(forms.ModelForm):
         self.fields["tasks"].widget.choices = [(t.pk, t.title) for t in mine.order_by("id")]
         self.fields["tasks"].required = False
         self.fields["tasks"].help_text = _("只列出本单位牵头或协办的任务。")
+
+    def _measure_field(self, units, record) -> None:
+        """The quantity is asked in the measure of the chosen type ("数量（条）" for 标语); the
+        words for every type ride along so the page can relabel it when the type changes."""
+        township_id = record.township_id if record is not None and record.pk else None
+        if township_id is None and units:
+            township_id = units[0].township_id
+        table = measures.measures_for(township_id)
+        field = self.fields["quantity"]
+        field.min_value = 0
+        field.required = False  # left empty: one (one event, one slogan …)
+        field.error_messages["min_value"] = _("数量不能为负数。")
+        field.error_messages["required"] = _("请填写数量。")
+        kind = (self.data.get("type") if self.is_bound else None) or (
+            record.type if record is not None else ""
+        )
+        current = table.get(kind)
+        field.label = _("数量（%(unit)s）") % {"unit": current.unit} if current else _("数量")
+        field.help_text = _("按活动类型计数：") + "；".join(
+            f"{m.label}—{m.verb}{m.noun}…{m.unit}" for m in table.values()
+        )
+        field.widget.attrs["data-measures"] = json.dumps(
+            {k: m.unit for k, m in table.items()}, ensure_ascii=False
+        )
+        field.widget.attrs["data-measure-label"] = str(_("数量"))
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data.get("quantity")
+        return 1 if quantity is None else quantity
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -274,3 +308,50 @@ class RecordFilterForm(forms.Form):
         if data["date_to"]:
             records = records.filter(date__lte=data["date_to"])
         return records
+
+
+class MeasureForm(forms.Form):
+    """Verb, object and measure word of every activity type, on one page."""
+
+    PARTS = ("verb", "noun", "unit")
+
+    def __init__(self, *args, measures: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = measures
+        lengths = {"verb": 10, "noun": 20, "unit": 4}
+        labels = {"verb": _("动词"), "noun": _("计数对象"), "unit": _("计量单位")}
+        for kind, measure in measures.items():
+            for part in self.PARTS:
+                self.fields[f"{kind}-{part}"] = forms.CharField(
+                    label=labels[part],
+                    max_length=lengths[part],
+                    initial=getattr(measure, part),
+                    error_messages={
+                        "required": _("请填写%(type)s的%(part)s。")
+                        % {"type": measure.label, "part": labels[part]},
+                        "max_length": _("%(type)s的%(part)s最多 %(n)s 个字。")
+                        % {"type": measure.label, "part": labels[part], "n": lengths[part]},
+                    },
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            value = value.strip()
+            if any(ch.isdigit() for ch in value):
+                self.add_error(name, _("计量用语中不能有数字。"))
+            cleaned[name] = value
+        return cleaned
+
+    def grouped(self) -> list[dict]:
+        return [
+            {"measure": m, "fields": [self[f"{kind}-{part}"] for part in self.PARTS]}
+            for kind, m in self.measures.items()
+        ]
+
+    def rows(self) -> dict[str, tuple[str, str, str]]:
+        data = self.cleaned_data
+        return {
+            kind: tuple(data[f"{kind}-{part}"] for part in self.PARTS) for kind in self.measures
+        }

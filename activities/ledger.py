@@ -32,6 +32,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from activities import measures
 from activities.models import ActivityRecord
 from activities.types import ActivityType
 from organisations.models import Domain, Organisation
@@ -49,7 +50,8 @@ class Totals:
 class Summary:
     records: int = 0
     participants: int = 0
-    by_type: list[dict] = field(default_factory=list)  # type, label, records, participants
+    # type, label, records, participants, quantity, measure (activities.measures.Measure)
+    by_type: list[dict] = field(default_factory=list)
     by_month: list[dict] = field(default_factory=list)  # month (date), records, participants
     by_domain: list[dict] = field(default_factory=list)  # domain (Domain), records, participants
     by_unit: list[dict] = field(default_factory=list)  # unit (Organisation), records, participants
@@ -68,7 +70,11 @@ def _sums(records, *group):
     return (
         records.order_by()
         .values(*group)
-        .annotate(n=Count("*"), people=Coalesce(Sum("participants"), 0))
+        .annotate(
+            n=Count("*"),
+            people=Coalesce(Sum("participants"), 0),
+            amount=Coalesce(Sum("quantity"), 0),
+        )
         .order_by(*group)
     )
 
@@ -78,29 +84,32 @@ KEYS = ("unit", "domain", "type", "month")
 
 def _breakdowns(records) -> dict[str, dict]:
     """One scan of the records, summed four ways: {"unit"|"domain"|"type"|"month":
-    {value: (records, participants)}}.
+    {value: (records, participants, quantity)}}.
 
     On PostgreSQL one GROUPING SETS query returns the four groupings (a few dozen rows, with
     an index-only scan of `record_ledger_cover`); elsewhere a grouped query per
     (unit, domain, type, month) is summed in Python.
     """
     if connection.vendor == "postgresql":
-        inner = records.order_by().values("unit_id", "domain_id", "type", "date", "participants")
+        inner = records.order_by().values(
+            "unit_id", "domain_id", "type", "date", "participants", "quantity"
+        )
         sql, params = inner.query.sql_with_params()
         query = (
-            "SELECT unit_id, domain_id, type, month, COUNT(*), COALESCE(SUM(participants), 0) "  # noqa: S608 - the inner SQL is Django's, with parameters
-            "FROM (SELECT unit_id, domain_id, type, participants, "
+            "SELECT unit_id, domain_id, type, month, COUNT(*), COALESCE(SUM(participants), 0), "  # noqa: S608 - the inner SQL is Django's, with parameters
+            "COALESCE(SUM(quantity), 0) "
+            "FROM (SELECT unit_id, domain_id, type, participants, quantity, "
             f"date_trunc('month', date)::date AS month FROM ({sql}) AS r) AS s "
             "GROUP BY GROUPING SETS ((unit_id), (domain_id), (type), (month))"
         )
         result: dict[str, dict] = {key: {} for key in KEYS}
         with connection.cursor() as cursor:
             cursor.execute(query, params)
-            for unit, domain, kind, month, n, people in cursor.fetchall():
+            for unit, domain, kind, month, n, people, amount in cursor.fetchall():
                 # Exactly one grouping column is set per row (none of them is ever NULL).
                 for key, value in zip(KEYS, (unit, domain, kind, month), strict=True):
                     if value is not None:
-                        result[key][value] = (n, people)
+                        result[key][value] = (n, people, amount)
         return result
     cube = list(
         _sums(records.annotate(month=TruncMonth("date")), "unit", "domain", "type", "month")
@@ -112,20 +121,24 @@ def _rollup(cube: list[dict], key: str) -> dict:
     totals: dict = {}
     for row in cube:
         value = _as_date(row[key]) if key == "month" else row[key]
-        n, people = totals.get(value, (0, 0))
-        totals[value] = (n + row["n"], people + row["people"])
+        n, people, amount = totals.get(value, (0, 0, 0))
+        totals[value] = (n + row["n"], people + row["people"], amount + row["amount"])
     return totals
 
 
-def _summary_from(sums: dict[str, dict]) -> Summary:
+def _summary_from(sums: dict[str, dict], township_id: int | None = None) -> Summary:
     result = Summary()
-    for kind, (n, people) in sums["type"].items():
+    table = measures.measures_for(township_id)
+    for kind, (n, people, amount) in sums["type"].items():
+        measure = table.get(kind) or measures.default(kind)
         result.by_type.append(
             {
                 "type": kind,
                 "label": TYPE_LABELS.get(kind, kind),
                 "records": n,
                 "participants": people,
+                "quantity": amount,
+                "measure": measure,
             }
         )
         result.records += n
@@ -133,13 +146,14 @@ def _summary_from(sums: dict[str, dict]) -> Summary:
     result.by_type.sort(key=lambda r: (-r["records"], r["type"]))
     result.by_month = [
         {"month": month, "records": n, "participants": people}
-        for month, (n, people) in sorted(sums["month"].items())
+        for month, (n, people, _amount) in sorted(sums["month"].items())
     ]
     return result
 
 
-def summary(records: QuerySet[ActivityRecord]) -> Summary:
-    return _summary_from(_breakdowns(records))
+def summary(records: QuerySet[ActivityRecord], township_id: int | None = None) -> Summary:
+    """The figures of these records; quantities are worded in the township's measures."""
+    return _summary_from(_breakdowns(records), township_id)
 
 
 def _as_date(value) -> dt.date:
@@ -147,19 +161,19 @@ def _as_date(value) -> dt.date:
 
 
 def unit_ledger(campaign, unit) -> Summary:
-    return summary(counted_records(campaign, unit=unit))
+    return summary(counted_records(campaign, unit=unit), campaign.township_id)
 
 
 def domain_ledger(campaign, domain) -> Summary:
     sums = _breakdowns(counted_records(campaign, domain=domain))
-    result = _summary_from(sums)
+    result = _summary_from(sums, campaign.township_id)
     result.by_unit = _by_unit(sums["unit"])
     return result
 
 
 def township_ledger(campaign) -> Summary:
     sums = _breakdowns(counted_records(campaign))
-    result = _summary_from(sums)
+    result = _summary_from(sums, campaign.township_id)
     by_domain = sums["domain"]
     # The campaign's domains (even without records) and any domain that has records.
     domains = (
@@ -170,8 +184,8 @@ def township_ledger(campaign) -> Summary:
     result.by_domain = [
         {
             "domain": d,
-            "records": by_domain.get(d.pk, (0, 0))[0],
-            "participants": by_domain.get(d.pk, (0, 0))[1],
+            "records": by_domain.get(d.pk, (0, 0, 0))[0],
+            "participants": by_domain.get(d.pk, (0, 0, 0))[1],
         }
         for d in domains
     ]

@@ -61,6 +61,10 @@ class ActivityRecord(TownshipScoped):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     organiser = models.CharField(_("组织者"), max_length=100, blank=True)
     participants = models.PositiveIntegerField(_("参加人数"), default=0)
+    # How much of the type's measure (activities.measures): 30 条 of 标语, 3600 份 of 承诺书, 2 场 …
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    # The office picks the activities a work report names as its highlights (典型活动).
+    highlight = models.BooleanField(_("典型活动"), default=False)
     description = models.TextField(_("活动内容"), blank=True)
 
     status = models.CharField(
@@ -123,6 +127,9 @@ class ActivityRecord(TownshipScoped):
             models.CheckConstraint(
                 condition=models.Q(participants__gte=0), name="record_participants_nonneg"
             ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="record_quantity_nonneg"
+            ),
         ]
         indexes = [
             models.Index(fields=["township", "status", "date"]),
@@ -139,7 +146,7 @@ class ActivityRecord(TownshipScoped):
             # Ledger scans of approved records: index-only on PostgreSQL.
             models.Index(
                 fields=["campaign", "status", "date"],
-                include=["unit", "domain", "type", "participants"],
+                include=["unit", "domain", "type", "participants", "quantity"],
                 name="record_ledger_cover",
             ),
         ]
@@ -218,3 +225,35 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+
+class ActivityMeasure(models.Model):
+    """A township's wording of what one activity type counts: verb, object and measure word.
+
+    Types without a row use `activities.types.DEFAULT_MEASURES`; `activities.measures` reads both.
+    """
+
+    township = models.ForeignKey(
+        Organisation, verbose_name=_("乡镇"), on_delete=models.CASCADE, related_name="+"
+    )
+    type = models.CharField(_("活动类型"), max_length=20, choices=ActivityType.choices)
+    verb = models.CharField(_("动词"), max_length=10)
+    noun = models.CharField(_("计数对象"), max_length=20)
+    unit = models.CharField(_("计量单位"), max_length=4)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["township", "type"]
+        verbose_name = _("活动计量")
+        verbose_name_plural = _("活动计量")
+        constraints = [
+            models.UniqueConstraint(fields=["township", "type"], name="activity_measure_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}：{self.verb}{self.noun}…{self.unit}"

@@ -41,8 +41,15 @@ TITLES = {
     "materials": ["廉政宣传资料发放", "廉洁家庭建议书发放"],
     "visit": ["参观廉政教育基地", "参观示范点"],
     "other": ["廉政主题活动"],
+    "board": ["廉政文化展板制作"],
+    "books": ["廉政读本发放"],
+    "article": ["廉政信息报送"],
 }
 BATCH = 20_000
+
+
+# Types whose quantity is pieces (条、份、册、块、篇) rather than one event per record.
+COUNTED_BY_PIECE = {"banner", "board", "commitment", "materials", "books", "article"}
 
 
 def generate(ctx) -> None:
@@ -103,6 +110,7 @@ def generate(ctx) -> None:
                 "会议室",
                 "",
                 rng.randint(5, 200),
+                rng.randint(1, 60) if kind in COUNTED_BY_PIECE else 1,
                 "",
                 status,
                 liaison,
@@ -131,6 +139,7 @@ def generate(ctx) -> None:
             "place",
             "organiser",
             "participants",
+            "quantity",
             "description",
             "status",
             "filed_by_id",

@@ -62,6 +62,7 @@ RECORD_FIELDS = [
     "place",
     "organiser",
     "participants",
+    "quantity",
     "description",
 ]
 
@@ -633,4 +634,17 @@ def correct_record(
     locked.tasks.set(tasks)
     recount.records_changed([locked.pk], before=before.values())
     _copy_back(record, locked)
+    return record
+
+
+@transaction.atomic
+def set_highlight(record: ActivityRecord, highlight: bool, by) -> ActivityRecord:
+    """The office marks (or unmarks) an approved record as a highlight of the work report."""
+    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != Status.APPROVED:
+        raise ValidationError(_("只有已通过的记录才能标为典型活动。"))
+    if record.highlight == highlight:
+        return record
+    record.highlight = highlight
+    _save(record, by, _("标为典型活动") if highlight else _("取消典型活动"))
     return record

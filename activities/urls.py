@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import views, views_measures
 
 app_name = "activities"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/restore/", views.record_restore, name="record_restore"),
     path("<int:pk>/approve/", views.record_approve, name="record_approve"),
     path("<int:pk>/return/", views.record_return, name="record_return"),
+    path("<int:pk>/highlight/", views.record_highlight, name="record_highlight"),
+    path("measures/", views_measures.measure_settings, name="measure_settings"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/approve/", views.bulk_approve, name="bulk_approve"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from activities import export, ledger, services
+from activities import export, ledger, measures, services
 from activities.access import (
     can_edit,
     can_review,
@@ -327,8 +327,23 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review(scope, record),
             "can_delete": can_edit(scope, record) and services.may_delete(record),
             "return_form": ReturnForm(),
+            "measure": measures.measures_for(record.township_id)[record.type],
         },
     )
+
+
+@login_required
+@require_POST
+def record_highlight(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office marks an approved record as a highlight the work report names."""
+    record = get_record_for_review(request.user, pk)
+    try:
+        services.set_highlight(record, request.POST.get("highlight") == "1", request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已更新典型活动标记。"))
+    return redirect("activities:record_detail", pk=record.pk)
 
 
 @login_required
@@ -544,7 +559,9 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
     campaign = _campaign(request)
     unit, domain = _ledger_scope(request, campaign)
     if unit is not None:
-        result = ledger.summary(ledger.counted_records(campaign, unit=unit, domain=domain))
+        result = ledger.summary(
+            ledger.counted_records(campaign, unit=unit, domain=domain), campaign.township_id
+        )
     elif domain is not None:
         result = ledger.domain_ledger(campaign, domain)
     else:
@@ -564,6 +581,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "domain": domain,
             "ledger": result,
+            "can_manage_township": scope.manages_township(campaign.township_id),
             "can_read_township": scope.reads_township(
                 campaign.township_id, campaign.township.district_id
             ),

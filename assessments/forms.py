@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityRecord
+from assessments.docnumbers import validate_doc_number
 from assessments.models import CriteriaSet, SpotCheck
 from assessments.services import ScoreRow
 from sites.forms import UploadField
@@ -201,7 +202,12 @@ class NoticeDraftForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    doc_number = forms.CharField(label=_("文号"), max_length=60)
+    doc_number = forms.CharField(
+        label=_("文号"), max_length=60, help_text=_("机关代字〔年份〕序号号，如 清纪发〔2026〕4号")
+    )
+
+    def clean_doc_number(self):
+        return validate_doc_number(self.cleaned_data["doc_number"])
 
 
 class CriteriaImportForm(forms.Form):

@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
 )
 
+from activities import measures
 from activities.types import ActivityType
 from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, TaskPeriod
 from dashboard.models import RecordTally
@@ -162,6 +163,8 @@ class TownshipFigures:
     trend_types: list[tuple[str, str]] = field(default_factory=list)
     # trend[month][type] = (records, participants)
     trend: dict = field(default_factory=dict)
+    # What the approved records add up to in each type's measure: [{"type", "quantity", "measure"}]
+    quantities: list[dict] = field(default_factory=list)
     cache_key: str = ""  # set by dashboard.cached: the page's tables are cached under it too
 
     @property
@@ -301,9 +304,11 @@ def township_figures(
     reported = defaultdict(set)
     trend: dict = defaultdict(lambda: defaultdict(lambda: (0, 0)))
     tallies = RecordTally.objects.filter(campaign=campaign).values_list(
-        "unit_id", "domain_id", "month", "type", "records", "participants"
+        "unit_id", "domain_id", "month", "type", "records", "participants", "quantity"
     )
-    for unit_id, domain_id, month, type_, n, people in tallies:
+    amounts: dict[str, int] = defaultdict(int)
+    for unit_id, domain_id, month, type_, n, people, amount in tallies:
+        amounts[type_] += amount
         before = trend[month][type_]
         trend[month][type_] = (before[0] + n, before[1] + people)
         figures.records += n
@@ -319,6 +324,13 @@ def township_figures(
     figures.trend = {m: dict(v) for m, v in trend.items()}
     used = {code for per_type in trend.values() for code in per_type}
     figures.trend_types = [(code, label) for code, label in ActivityType.choices if code in used]
+    if amounts:
+        table = measures.measures_for(township.pk)
+        figures.quantities = [
+            {"type": code, "quantity": amounts[code], "measure": table[code]}
+            for code in ActivityType.values
+            if amounts.get(code)
+        ]
 
     # Task periods per domain (done / open / overdue) and units ranked by what they owe:
     # overdue periods they lead, months without a monthly report (as in the ledger's monthly

@@ -25,6 +25,8 @@ class RecordTally(models.Model):
     type = models.CharField(_("活动类型"), max_length=20)
     records = models.PositiveIntegerField(_("已通过记录数"))
     participants = models.PositiveBigIntegerField(_("参与人次"))
+    # The sum of the records' quantities, in the type's measure (activities.measures).
+    quantity = models.PositiveBigIntegerField(_("数量"), default=0)
 
     class Meta:
         verbose_name = _("活动记录汇总")

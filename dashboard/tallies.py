@@ -32,36 +32,50 @@ def _as_date(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def computed(q: Q | None = None) -> dict[tuple, tuple[int, int]]:
-    """{(campaign, township, unit, domain, month, type): (records, participants)} from the rows."""
+def computed(q: Q | None = None) -> dict[tuple, tuple[int, int, int]]:
+    """{(campaign, township, unit, domain, month, type): (records, participants, quantity)}
+    from the rows."""
     records = ActivityRecord.objects.counted()
     if q is not None:
         records = records.filter(q)
     rows = (
         records.annotate(month=TruncMonth("date"))
         .values(*KEY)
-        .annotate(n=Count("pk"), people=Coalesce(Sum("participants"), 0))
+        .annotate(
+            n=Count("pk"),
+            people=Coalesce(Sum("participants"), 0),
+            amount=Coalesce(Sum("quantity"), 0),
+        )
         .order_by()
     )
     return {
-        tuple(_as_date(row[k]) if k == "month" else row[k] for k in KEY): (row["n"], row["people"])
+        tuple(_as_date(row[k]) if k == "month" else row[k] for k in KEY): (
+            row["n"],
+            row["people"],
+            row["amount"],
+        )
         for row in rows
     }
 
 
-def stored(q: Q | None = None) -> dict[tuple, tuple[int, int]]:
+def stored(q: Q | None = None) -> dict[tuple, tuple[int, int, int]]:
     tallies = RecordTally.objects.all() if q is None else RecordTally.objects.filter(q)
     return {
-        tuple(row[:6]): (row[6], row[7])
-        for row in tallies.values_list(*KEY, "records", "participants")
+        tuple(row[:6]): (row[6], row[7], row[8])
+        for row in tallies.values_list(*KEY, "records", "participants", "quantity")
     }
 
 
-def _write(figures: dict[tuple, tuple[int, int]]) -> None:
+def _write(figures: dict[tuple, tuple[int, int, int]]) -> None:
     RecordTally.objects.bulk_create(
         [
-            RecordTally(**dict(zip(KEY, key, strict=True)), records=n, participants=people)
-            for key, (n, people) in figures.items()
+            RecordTally(
+                **dict(zip(KEY, key, strict=True)),
+                records=n,
+                participants=people,
+                quantity=amount,
+            )
+            for key, (n, people, amount) in figures.items()
         ],
         batch_size=BATCH,
     )

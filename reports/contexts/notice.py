@@ -1,8 +1,13 @@
 """The circulated notice (通报) from `assessments.Notice`, laid out per GB/T 9704-2012.
 
 The notice itself (title, 文号, intro, the units named and why) is drafted and published in the
-assessments app; this module only arranges it: entries grouped by problem category, each
-category numbered 一、二、…, the issuing office and the date at the end.
+assessments app; this module turns it into what the template prints, in plain pieces:
+
+* `sections` — [{"heading": "一、任务逾期（2个单位）" or "", "paragraphs": [...]}]: the body after
+  the intro. `_sections(notice)` is the one place that reads the notice's entries, so a change
+  in how a notice is organised (categories, 表扬 …) changes only that function;
+* `title_lines` — the title broken into balanced lines (`reports.gbt9704.title_lines`);
+* `issuer`, `issued_on`, `copy_to`, `printer` — the signature and the 版记.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigns.models import Campaign
+from reports import gbt9704
 from reports.contexts.common import today_or
 from reports.contexts.work_report import ordinal
 
@@ -31,39 +38,65 @@ def _notice_for(campaign: Campaign, parameters: dict):
     return notice
 
 
-def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) -> dict:
-    today = today_or(today)
-    notice = _notice_for(campaign, parameters)
+def _sections(notice) -> list[dict]:
     entries = list(
         notice.entries.filter(included=True)
         .select_related("unit")
         .order_by("category", "order", "id")
     )
-    groups = []
+    sections = []
     for index, (_category, items) in enumerate(groupby(entries, key=lambda e: e.category)):
         items = list(items)
-        groups.append(
+        units = len({e.unit_id for e in items})
+        count = ngettext("%(n)s个单位", "%(n)s个单位", units) % {"n": units}
+        sections.append(
             {
-                "number": ordinal(index),
-                "label": items[0].get_category_display(),
-                "entries": items,
-                "units": len({e.unit_id for e in items}),
+                "heading": f"{ordinal(index)}、{items[0].get_category_display()}（{count}）",
+                "paragraphs": [
+                    f"{n}.{e.unit.name}：" + (e.detail or _("共%(n)s项。") % {"n": e.count})
+                    for n, e in enumerate(items, start=1)
+                ],
             }
         )
+    if not sections:
+        sections.append({"heading": "", "paragraphs": [_("本期无通报单位。")]})
+    return sections
+
+
+def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) -> dict:
+    today = today_or(today)
+    notice = _notice_for(campaign, parameters)
     issuer = _("%(township)s廉政文化示范区域创建办公室") % {"township": campaign.township.name}
     issued_on = notice.published_at.date() if notice.published_at else notice.as_of
-    return {
-        "report_title": notice.title,
-        "header_text": "",
-        "campaign": campaign,
-        "township": campaign.township,
-        "today": today,
-        "notice": notice,
-        "issuer": issuer,
-        # the red organ mark fills the 156 mm type area at most, 36 pt at most
-        "organ_size": min(36, round(420 / max(len(issuer), 1) - 2, 1)),
-        "issued_on": issued_on,
-        "intro": [p.strip() for p in notice.intro.splitlines() if p.strip()],
-        "groups": groups,
-        "warnings": [] if notice.status == "published" else [_("通报尚未印发，本稿为草稿。")],
-    }
+    return layout(
+        {
+            "report_title": notice.title,
+            "header_text": "",
+            "campaign": campaign,
+            "township": campaign.township,
+            "today": today,
+            "notice": notice,
+            "draft": notice.status != "published",
+            "doc_number": notice.doc_number,
+            "recipient": _("各村（社区）、镇直各单位："),
+            "issuer": issuer,
+            "issued_on": issued_on,
+            "copy_to": getattr(notice, "copy_to", ""),
+            "printer": issuer,
+            "intro": [p.strip() for p in notice.intro.splitlines() if p.strip()],
+            "sections": _sections(notice),
+            "warnings": [] if notice.status == "published" else [_("通报尚未印发，本稿为草稿。")],
+        }
+    )
+
+
+def layout(context: dict) -> dict:
+    """Add what the GB/T 9704 layout derives from the text: the title's lines and the size of
+    the red organ mark (as wide as the type area allows, 小标宋 at most 2号+)."""
+    context["title_lines"] = gbt9704.title_lines(context["report_title"])
+    context["organ_size"] = gbt9704.organ_mark_size(context["issuer"])
+    context["organ_offset"] = gbt9704.organ_mark_offset(context["organ_size"])
+    rows = 2 if context.get("copy_to") else 1
+    context["colophon_height_pt"] = round(rows * gbt9704.LINE_PT + 2, 2)
+    context.setdefault("closing", [])
+    return context

@@ -32,4 +32,18 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // The quantity's measure word follows the activity type: <input data-measures='{"banner":"条"}'>
+  document.querySelectorAll("[data-measures]").forEach(function (input) {
+    var units = JSON.parse(input.getAttribute("data-measures"));
+    var base = input.getAttribute("data-measure-label");
+    var label = document.querySelector('label[for="' + input.id + '"]');
+    var type = input.form && input.form.querySelector('[name="type"]');
+    if (!label || !type) return;
+    var relabel = function () {
+      var unit = units[type.value];
+      label.textContent = unit ? base + "（" + unit + "）" : base;
+    };
+    type.addEventListener("change", relabel);
+    relabel();
+  });
 });

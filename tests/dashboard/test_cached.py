@@ -56,7 +56,7 @@ def test_cache_can_be_turned_off(known, world, login, settings, django_assert_nu
     assert cached.seconds() == 0
     client = login(world.office_a)
     client.get(URL)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(URL)
 
 

@@ -12,7 +12,7 @@ URL = reverse("dashboard:township")
 # periods counted (1); phases and milestones (1); records by month/type/domain (1); site
 # readiness (6, assessments.readiness); units with what they owe (1); the base template's role
 # list and unread notifications (2).
-QUERIES = 15
+QUERIES = 16  # with the township's wording of the types' measures
 
 
 def detail(township) -> str:
