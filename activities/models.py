@@ -176,6 +176,8 @@ class Evidence(models.Model):
     )
     # The same original file was already filed with another record (flagged to reviewers).
     duplicate = models.BooleanField(_("重复照片"), default=False)
+    # Picked by the office to stand for the record in the acceptance dossier when it has many photos.
+    representative = models.BooleanField(_("代表性照片"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
