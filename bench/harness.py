@@ -69,8 +69,17 @@ class Harness:
         client.force_login(User.objects.get(username=username))
         return client
 
-    def call(self, name: str, fn: Callable[[], object], *, runs: int | None = None, warmup: int | None = None,
-             note: str = "", count_queries: bool = True, measure_memory: bool = True) -> Figure:
+    def call(
+        self,
+        name: str,
+        fn: Callable[[], object],
+        *,
+        runs: int | None = None,
+        warmup: int | None = None,
+        note: str = "",
+        count_queries: bool = True,
+        measure_memory: bool = True,
+    ) -> Figure:
         runs = runs or self.runs
         for _ in range(self.warmup if warmup is None else warmup):
             fn()
@@ -106,14 +115,29 @@ class Harness:
         self.record(figure)
         return figure
 
-    def page(self, name: str, username: str, url: str, *, method: str = "get", data=None, expect: int = 200,
-             **kwargs) -> Figure:
+    def page(
+        self,
+        name: str,
+        username: str,
+        url: str,
+        *,
+        method: str = "get",
+        data=None,
+        expect: int = 200,
+        **kwargs,
+    ) -> Figure:
         client = self.client_for(username)
 
         def hit():
-            response = getattr(client, method)(url, data=data) if data is not None else getattr(client, method)(url)
+            response = (
+                getattr(client, method)(url, data=data)
+                if data is not None
+                else getattr(client, method)(url)
+            )
             if response.status_code != expect:
-                raise AssertionError(f"{name}: {url} answered {response.status_code}, expected {expect}")
+                raise AssertionError(
+                    f"{name}: {url} answered {response.status_code}, expected {expect}"
+                )
             return response
 
         return self.call(name, hit, **kwargs)

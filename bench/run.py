@@ -1,6 +1,6 @@
 """Run every bench/bench_*.py against the scale dataset and write bench/results.json.
 
-    DATABASE_URL=postgres://… python bench/run.py [name-filter]
+DATABASE_URL=postgres://… python bench/run.py [name-filter]
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ from bench.harness import Harness  # noqa: E402
 
 def main(argv: list[str]) -> int:
     if connection.vendor != "postgresql":
-        print("bench: DATABASE_URL must point at PostgreSQL holding generate_scale_data output", file=sys.stderr)
+        print(
+            "bench: DATABASE_URL must point at PostgreSQL holding generate_scale_data output",
+            file=sys.stderr,
+        )
         return 2
     only = argv[1] if len(argv) > 1 else ""
     harness = Harness(runs=int(os.environ.get("BENCH_RUNS", "30")))
@@ -45,7 +48,9 @@ def main(argv: list[str]) -> int:
     if only and out.exists():
         names = {f.name for f in harness.figures}
         existing = [row for row in json.loads(out.read_text()) if row["name"] not in names]
-    out.write_text(json.dumps(existing + [f.as_dict() for f in harness.figures], ensure_ascii=False, indent=2))
+    out.write_text(
+        json.dumps(existing + [f.as_dict() for f in harness.figures], ensure_ascii=False, indent=2)
+    )
     print(f"wrote {out}")
     return 0
 

@@ -90,6 +90,21 @@ def _dossier_parameters(raw: dict) -> dict:
     return {"records": scope, "domain": code}
 
 
+def nothing_to_print(kind: str, campaign: Campaign, parameters: dict) -> str | None:
+    """Why this report would come out empty (refused at the request form), or None."""
+    from activities.models import ActivityRecord
+
+    if kind == Kind.NOTICE and not parameters.get("notice"):
+        from assessments.models import Notice
+
+        if not Notice.objects.filter(campaign=campaign, status="published").exists():
+            return _("该创建活动还没有印发的通报，请先在评审验收中印发通报后再生成。")
+    if kind == Kind.LEDGER:
+        if not ActivityRecord.objects.counted().filter(campaign=campaign).exists():
+            return _("该创建活动还没有审核通过的活动记录，台账无内容可打印。")
+    return None
+
+
 def default_title(kind: str, campaign: Campaign, parameters: dict) -> str:
     label = Kind(kind).label
     if kind == Kind.MONTHLY:
