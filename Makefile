@@ -10,7 +10,7 @@ PORT ?= 8000
 # Debian packages the portal needs at run and test time.
 # libpq-dev, gcc and python3-dev build psycopg2 from source; nginx fronts gunicorn in the deployment test;
 # nodejs and Java run the accessibility and HTML checks.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk libpq-dev gcc python3-dev nginx nodejs openjdk-17-jre-headless
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk libpq-dev gcc python3-dev nginx fonts-hanazono nodejs openjdk-17-jre-headless
 
 .PHONY: run test install system-deps messages demo bench lint clean
 

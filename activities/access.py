@@ -48,6 +48,17 @@ def get_evidence_for(user, pk, *, write: bool = False) -> Evidence:
     )
 
 
+def get_evidence_for_review(user, pk) -> Evidence:
+    """A photo whose record the office of its township reviews (to mark it representative)."""
+
+    def can_write(scope: Scope, item: Evidence) -> bool:
+        return scope.manages_township(item.record.township_id)
+
+    return get_object_for(
+        user, Evidence.objects.select_related("record"), pk, write=True, can_write=can_write
+    )
+
+
 def require_filer(user) -> Scope:
     """403 unless the user files records for at least one unit."""
     scope = scope_for(user)

@@ -206,6 +206,8 @@ class Evidence(models.Model):
     )
     # The same original file was already filed with another record (flagged to reviewers).
     duplicate = models.BooleanField(_("重复照片"), default=False)
+    # Picked by the office to stand for the record in the acceptance dossier when it has many photos.
+    representative = models.BooleanField(_("代表性照片"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Every row that ever pointed at a file stays in the history: `manage.py purge_files`

@@ -594,6 +594,19 @@ def delete_record(record: ActivityRecord, by, version: int | None = None) -> Non
     recount.records_changed(before=before.values())
 
 
+def set_representative(item: Evidence, representative: bool, by) -> Evidence:
+    """Mark a photo as one the acceptance dossier prints for its record (office staff)."""
+    locked = Evidence.objects.select_for_update().select_related("record").get(pk=item.pk)
+    if not locked.is_image:
+        raise ValidationError(_("只有照片可以设为代表性照片。"))
+    if locked.record.status != ActivityRecord.Status.APPROVED:
+        raise ValidationError(_("记录审核通过后才能挑选代表性照片。"))
+    if locked.representative != representative:
+        locked.representative = representative
+        locked.save(update_fields=["representative"])
+    return locked
+
+
 @transaction.atomic
 def remove_evidence(item: Evidence, by, version: int | None = None) -> None:
     """Remove one evidence file from an editable record (the row's history keeps the file)."""

@@ -26,6 +26,11 @@ urlpatterns = [
         {"variant": "thumb"},
         name="evidence_thumb",
     ),
+    path(
+        "evidence/<int:pk>/representative/",
+        views.evidence_representative,
+        name="evidence_representative",
+    ),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("ledger/", views.ledger_view, name="ledger"),
     path("ledger/export/", views.ledger_export, name="ledger_export"),

@@ -26,6 +26,7 @@ from activities.access import (
     can_edit,
     can_review,
     get_evidence_for,
+    get_evidence_for_review,
     get_record_for,
     get_record_for_review,
     require_filer,
@@ -270,6 +271,21 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _message(exc))
     return redirect("activities:record_edit", item.record_id)
+
+
+@login_required
+@require_POST
+def evidence_representative(request: HttpRequest, pk: int) -> HttpResponse:
+    """Office staff mark (or unmark) a photo as representative for the acceptance dossier."""
+    item = get_evidence_for_review(request.user, pk)
+    wanted = request.POST.get("representative") == "1"
+    try:
+        services.set_representative(item, wanted, request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已设为代表性照片。") if wanted else _("已取消代表性照片。"))
+    return redirect("activities:record_detail", item.record_id)
 
 
 # --- Reading -------------------------------------------------------------------------------------

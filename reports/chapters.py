@@ -10,10 +10,16 @@ parent writes the next one; then:
    measured with placeholder numbers while the chunks were being laid out, are laid out with
    the real numbers, together with a frame document of N empty pages that carries the footer
    ("第 X 页 共 Y 页", CSS counters) — three jobs for the same workers;
-3. pypdf concatenates the parts and stamps each page but the cover with its footer.
+3. `reports.pdfmerge` concatenates the parts into one tagged PDF/A-3b (structure tree,
+   output intent, XMP, /Lang kept; one outline entry per chapter) and lays the footer over
+   each page but the cover.
 
 Page numbers therefore stay right across the merge (a test compares them with a single-pass
-rendering that uses `target-counter()`).
+rendering that uses `target-counter()`). Every part is looked up in `reports.chaptercache`
+first (keyed by a hash of its HTML): a re-render after one record changed lays out only the
+chunk that changed. Before layout each part's text is checked against the fonts
+(`reports.fonts`): characters beyond the bundled faces get a fallback face, and those no face
+has are reported as warnings.
 """
 
 from __future__ import annotations
@@ -33,10 +39,13 @@ from pathlib import Path
 
 from django.conf import settings
 
+from reports import chaptercache, fonts
 from reports.engine import Rendered, render_html
 from reports.fetcher import media_root, static_dirs
 
 logger = logging.getLogger(__name__)
+# Every laid-out part is a tagged PDF/A-3b file; the merge keeps both properties.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 
 
 def worker_count() -> int:
@@ -86,7 +95,9 @@ class WorkerPool:
                 break
             html_path, out_path, future = job
             try:
-                process.stdin.write(json.dumps({"html": html_path, "out": out_path}) + "\n")
+                process.stdin.write(
+                    json.dumps({"html": html_path, "out": out_path, "options": PDF_OPTIONS}) + "\n"
+                )
                 process.stdin.flush()
                 line = process.stdout.readline()
                 answer = json.loads(line) if line else {"ok": False, "error": "worker died"}
@@ -133,7 +144,7 @@ class InProcess:
 
         fetcher = django_fetcher()
         future: Future = Future()
-        answer = layout(html_path, out_path, fetcher)
+        answer = layout(html_path, out_path, fetcher, PDF_OPTIONS)
         answer["refused"] = fetcher.refused
         future.set_result(answer)
         return future
@@ -152,11 +163,80 @@ def _answer(future: Future, what: str) -> dict:
     return answer
 
 
-def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Rendered:
-    from pypdf import PdfReader, PdfWriter
+class Layouter:
+    """Writes each part's HTML, takes its layout from the chapter cache or queues it for the
+    workers (started only when something has to be laid out), and gathers the warnings."""
 
-    workers = worker_count()
-    warnings = list(context.get("warnings", []))
+    def __init__(self, context: dict, tmpdir: Path):
+        self.context = context
+        self.tmpdir = tmpdir
+        self.pool = None
+        self.warnings: list[str] = list(context.get("warnings", []))
+        self.media = media_root()
+        self.laid_out = 0
+        self.reused = 0
+
+    def _pool(self):
+        if self.pool is None:
+            workers = worker_count()
+            self.pool = WorkerPool(workers) if workers > 1 else InProcess()
+        return self.pool
+
+    def submit(self, name: str, template: str, extra: dict, *, mode="chapter", where=""):
+        html = render_html(template, {**self.context, **extra}, mode=mode)
+        html, missing = fonts.with_fallback(
+            html,
+            where or self.context.get("report_title", ""),
+            self.media,
+            extra_text=str(self.context.get("header_text", "")),
+        )
+        for warning in missing:
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+        key = chaptercache.key(html, PDF_OPTIONS)
+        cached = chaptercache.get(key)
+        if cached is not None:
+            self.reused += 1
+            return _Job(name, key, None, cached["path"], cached)
+        html_path = self.tmpdir / f"{name}.html"
+        html_path.write_text(html, "utf-8")
+        out_path = str(self.tmpdir / f"{name}.pdf")
+        self.laid_out += 1
+        return _Job(name, key, self._pool().submit(str(html_path), out_path), out_path, None)
+
+    def answer(self, job) -> dict:
+        if job.answer is None:
+            answer = _answer(job.future, job.name)
+            self.warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
+            job.path = chaptercache.put(job.key, job.path, answer)
+            job.answer = {**answer, "path": job.path}
+        return job.answer
+
+    @property
+    def peak_mib(self) -> float:
+        return self.pool.peak_mib if self.pool else 0.0
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.pool.cpu_seconds if self.pool else 0.0
+
+    def abort(self) -> None:
+        if self.pool:
+            self.pool.abort()
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.close()
+
+
+class _Job:
+    def __init__(self, name, key, future, path, answer):
+        self.name, self.key, self.future, self.path, self.answer = name, key, future, path, answer
+
+
+def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Rendered:
+    from reports.pdfmerge import TaggedMerger
+
     clock = time.perf_counter()
 
     def lap(what: str) -> None:
@@ -165,102 +245,95 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
         logger.info("dossier: %s %.2f s", what, now - clock)
         clock = now
 
-    def write(tmpdir: Path, name: str, template: str, extra: dict, mode="chapter") -> tuple:
-        html_path = tmpdir / f"{name}.html"
-        html_path.write_text(render_html(template, {**context, **extra}, mode=mode), "utf-8")
-        return str(html_path), str(tmpdir / f"{name}.pdf")
-
-    pool = WorkerPool(workers) if workers > 1 else InProcess()
-    try:
-        with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
-            tmpdir = Path(tmp)
-            futures = {}
+    index_title = context.get("index_title", "")
+    with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
+        lay = Layouter(context, Path(tmp))
+        try:
+            jobs = {}
+            current = ""
             for chapter in chapter_list:
-                paths = write(
-                    tmpdir, chapter["key"], "reports/dossier/chapter.html", {"chapter": chapter}
+                current = chapter.get("title") or current
+                jobs[chapter["key"]] = lay.submit(
+                    chapter["key"],
+                    "reports/dossier/chapter.html",
+                    {"chapter": chapter},
+                    where=current,
                 )
-                futures[chapter["key"]] = (pool.submit(*paths), paths[1])
             # The lengths of the front matter and the index, with placeholder numbers.
-            front_draft = pool.submit(
-                *write(
-                    tmpdir, "front-draft", "reports/dossier/front.html", _front(chapter_list, None)
-                )
+            front_draft = lay.submit(
+                "front-draft",
+                "reports/dossier/front.html",
+                _front(chapter_list, None),
+                where="目录",
             )
-            index_draft = pool.submit(
-                *write(
-                    tmpdir,
-                    "index-draft",
-                    "reports/dossier/index.html",
-                    {"pages": {}, "placeholder": True},
-                )
+            index_draft = lay.submit(
+                "index-draft",
+                "reports/dossier/index.html",
+                {"pages": {}, "placeholder": True},
+                where=index_title,
             )
             lap("chapters written")
             pages: dict[str, int] = {}
-            offset = front_pages = _answer(front_draft, "front")["pages"]
-            index_pages = _answer(index_draft, "index")["pages"]
+            offset = front_pages = lay.answer(front_draft)["pages"]
+            index_pages = lay.answer(index_draft)["pages"]
             for done, chapter in enumerate(chapter_list, start=1):
-                future, _ = futures[chapter["key"]]
-                answer = _answer(future, chapter["key"])
-                warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
+                answer = lay.answer(jobs[chapter["key"]])
                 pages[chapter["key"]] = offset + 1
                 for anchor, index in answer["anchors"].items():
                     pages.setdefault(anchor, offset + index + 1)
                 offset += answer["pages"]
                 if progress:
                     progress(10 + int(70 * done / len(chapter_list)))
-            lap(f"chapters laid out by {workers} workers")
+            lap(f"chapters laid out ({lay.laid_out} laid out, {lay.reused} reused)")
             pages["evidence-index"] = offset + 1
             total = offset + index_pages
-            front = pool.submit(
-                *write(tmpdir, "front", "reports/dossier/front.html", _front(chapter_list, pages))
+            front = lay.submit(
+                "front", "reports/dossier/front.html", _front(chapter_list, pages), where="目录"
             )
-            index = pool.submit(
-                *write(tmpdir, "index", "reports/dossier/index.html", {"pages": pages})
+            index = lay.submit(
+                "index", "reports/dossier/index.html", {"pages": pages}, where=index_title
             )
-            frame = pool.submit(
-                *write(
-                    tmpdir,
-                    "frame",
-                    "reports/dossier/frame.html",
-                    {"frame_range": range(total)},
-                    mode="frame",
-                )
+            frame = lay.submit(
+                "frame",
+                "reports/dossier/frame.html",
+                {"frame_range": range(total)},
+                mode="frame",
             )
-            front_answer, index_answer = _answer(front, "front"), _answer(index, "index")
-            _answer(frame, "frame")
+            front_answer, index_answer = lay.answer(front), lay.answer(index)
+            frame_answer = lay.answer(frame)
             if (front_answer["pages"], index_answer["pages"]) != (front_pages, index_pages):
                 raise RuntimeError("目录或索引的页数与预排不一致")
             lap("front, index and footers laid out")
             if progress:
                 progress(90)
-            writer = PdfWriter()
-            writer.append(str(tmpdir / "front.pdf"))
-            for chapter in chapter_list:
-                start = len(writer.pages)
-                writer.append(futures[chapter["key"]][1])
-                if chapter.get("title"):
-                    writer.add_outline_item(title=str(chapter["title"]), page_number=start)
-            start = len(writer.pages)
-            writer.append(str(tmpdir / "index.pdf"))
-            writer.add_outline_item(title="七、佐证材料索引", page_number=start)
-            frame_pages = PdfReader(str(tmpdir / "frame.pdf")).pages
-            for number in range(1, total):  # the cover carries no footer
-                writer.pages[number].merge_page(frame_pages[number], over=True)
-            writer.add_metadata({"/Title": context["report_title"]})
-            out = io.BytesIO()
-            writer.write(out)
+            merger = TaggedMerger(front_answer["path"])
+            try:
+                for chapter in chapter_list:
+                    start = merger.append(jobs[chapter["key"]].answer["path"])
+                    if chapter.get("title"):
+                        merger.add_outline(str(chapter["title"]), start)
+                start = merger.append(index_answer["path"])
+                merger.add_outline(str(index_title), start)
+                merger.overlay(frame_answer["path"], skip_first=1)  # the cover has no footer
+                out = io.BytesIO()
+                merger.save(out, context["report_title"])
+            finally:
+                merger.close()
             lap("merged and stamped")
-    except BaseException:
-        pool.abort()
-        raise
-    finally:
-        pool.close()
+        except BaseException:
+            lay.abort()
+            raise
+        finally:
+            lay.close()
+    chaptercache.prune()
     context["_pages"] = pages
-    context["_worker_peak_mib"] = pool.peak_mib
-    context["_worker_cpu_seconds"] = pool.cpu_seconds
+    context["_worker_peak_mib"] = lay.peak_mib
+    context["_worker_cpu_seconds"] = lay.cpu_seconds
+    context["_laid_out"] = lay.laid_out
+    context["_reused"] = lay.reused
     if progress:
         progress(99)
-    return Rendered(out.getvalue(), total, warnings)
+    return Rendered(out.getvalue(), total, lay.warnings)
 
 
 def _front(chapter_list: list[dict], pages: dict | None) -> dict:
@@ -271,53 +344,44 @@ def _front(chapter_list: list[dict], pages: dict | None) -> dict:
 def render_parts(context: dict, parts: list[dict], template: str, progress=None) -> Rendered:
     """A long report without front matter (the ledger, the monthly report): each part is laid
     out by the workers, the parts are concatenated and every page is stamped with its footer."""
-    from pypdf import PdfReader, PdfWriter
+    from reports.pdfmerge import TaggedMerger
 
-    workers = worker_count()
-    pool = WorkerPool(workers) if workers > 1 else InProcess()
-    warnings = list(context.get("warnings", []))
-    try:
-        with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
-            tmpdir = Path(tmp)
-            futures = []
-            for number, part in enumerate(parts):
-                html_path = tmpdir / f"part-{number}.html"
-                html_path.write_text(
-                    render_html(template, {**context, "part": part}, mode="chapter"), "utf-8"
-                )
-                out_path = tmpdir / f"part-{number}.pdf"
-                futures.append((pool.submit(str(html_path), str(out_path)), out_path))
+    with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
+        lay = Layouter(context, Path(tmp))
+        try:
+            jobs = [
+                lay.submit(f"part-{number}", template, {"part": part})
+                for number, part in enumerate(parts)
+            ]
             total = 0
-            for done, (future, _) in enumerate(futures, start=1):
-                answer = _answer(future, f"part {done}")
-                warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
-                total += answer["pages"]
+            for done, job in enumerate(jobs, start=1):
+                total += lay.answer(job)["pages"]
                 if progress:
-                    progress(10 + int(75 * done / len(futures)))
-            frame_html = tmpdir / "frame.html"
-            frame_html.write_text(
-                render_html(
+                    progress(10 + int(75 * done / len(jobs)))
+            frame = lay.answer(
+                lay.submit(
+                    "frame",
                     "reports/dossier/frame.html",
-                    {**context, "frame_range": range(total)},
+                    {"frame_range": range(total)},
                     mode="frame",
-                ),
-                "utf-8",
+                )
             )
-            _answer(pool.submit(str(frame_html), str(tmpdir / "frame.pdf")), "frame")
-            writer = PdfWriter()
-            for _, out_path in futures:
-                writer.append(str(out_path))
-            frame_pages = PdfReader(str(tmpdir / "frame.pdf")).pages
-            for number in range(total):
-                writer.pages[number].merge_page(frame_pages[number], over=True)
-            writer.add_metadata({"/Title": context["report_title"]})
-            out = io.BytesIO()
-            writer.write(out)
-    except BaseException:
-        pool.abort()
-        raise
-    finally:
-        pool.close()
-    context["_worker_peak_mib"] = pool.peak_mib
-    context["_worker_cpu_seconds"] = pool.cpu_seconds
-    return Rendered(out.getvalue(), total, warnings)
+            merger = TaggedMerger(jobs[0].answer["path"])
+            try:
+                for job in jobs[1:]:
+                    merger.append(job.answer["path"])
+                merger.add_outline(str(context["report_title"]), 0)
+                merger.overlay(frame["path"])
+                out = io.BytesIO()
+                merger.save(out, context["report_title"])
+            finally:
+                merger.close()
+        except BaseException:
+            lay.abort()
+            raise
+        finally:
+            lay.close()
+    chaptercache.prune()
+    context["_worker_peak_mib"] = lay.peak_mib
+    context["_worker_cpu_seconds"] = lay.cpu_seconds
+    return Rendered(out.getvalue(), total, lay.warnings)

@@ -53,8 +53,17 @@ def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> Rendered:
 
 
 def render_pdf(template: str, context: dict, *, pdf_variant: str | None = None) -> Rendered:
-    rendered = html_to_pdf(render_html(template, context), pdf_variant=pdf_variant)
-    rendered.warnings = list(context.get("warnings", [])) + rendered.warnings
+    from reports.fetcher import media_root
+    from reports.fonts import with_fallback
+
+    html, missing = with_fallback(
+        render_html(template, context),
+        str(context.get("report_title", "")),
+        media_root(),
+        extra_text=str(context.get("header_text", "")),
+    )
+    rendered = html_to_pdf(html, pdf_variant=pdf_variant)
+    rendered.warnings = list(context.get("warnings", [])) + missing + rendered.warnings
     return rendered
 
 

@@ -4,8 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from reports.kinds import clean_parameters
+from organisations.models import Domain
+from reports.kinds import clean_parameters, nothing_to_print
 from reports.models import Kind
+
+RECORD_SCOPES = [
+    ("all", _("全部活动记录")),
+    ("criteria", _("仅与评审标准关联的记录")),
+    ("domain", _("仅一个领域的记录")),
+]
 
 
 class ReportRequestForm(forms.Form):
@@ -19,6 +26,20 @@ class ReportRequestForm(forms.Form):
         help_text=_("仅月报需要，格式 2026-06"),
         widget=forms.TextInput(attrs={"type": "month"}),
     )
+    records = forms.ChoiceField(
+        label=_("列入的活动记录"),
+        choices=RECORD_SCOPES,
+        required=False,
+        initial="all",
+        help_text=_("仅申报验收材料使用"),
+    )
+    domain = forms.ModelChoiceField(
+        label=_("领域"),
+        queryset=Domain.objects.order_by("order"),
+        to_field_name="code",
+        required=False,
+        help_text=_("只列一个领域时选择"),
+    )
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,11 +50,22 @@ class ReportRequestForm(forms.Form):
         kind = data.get("kind")
         if kind:
             try:
-                data["parameters"] = clean_parameters(kind, {"month": data.get("month", "")})
+                domain = data.get("domain")
+                raw = {
+                    "month": data.get("month", ""),
+                    "records": data.get("records") or "all",
+                    "domain": domain.code if domain else "",
+                }
+                data["parameters"] = clean_parameters(kind, raw)
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     for field, errors in exc.error_dict.items():
                         self.add_error(field if field in self.fields else None, errors)
                 else:
                     raise
+        campaign = data.get("campaign")
+        if kind and campaign and "parameters" in data:
+            reason = nothing_to_print(kind, campaign, data["parameters"])
+            if reason:
+                self.add_error("kind", reason)
         return data

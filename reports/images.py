@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 CACHE_DIR = "report-cache"
 THUMB_PX = 480  # ~4 cm wide at 300 dpi: sharp enough for a checklist thumbnail
 PHOTO_PX = 1000  # a site photo printed half a page wide
+RECORD_PX = 640  # an activity photo in a grid of three (~55 mm wide, ~300 dpi)
 ORIENTATION = 0x0112
 
 

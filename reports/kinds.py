@@ -65,12 +65,44 @@ def clean_parameters(kind: str, raw: dict) -> dict:
                 {"month": _("请填写月份，格式为 2026-06。")}, code="month"
             ) from None
         return {"month": first.strftime("%Y-%m")}
+    if kind == Kind.DOSSIER:
+        return _dossier_parameters(raw)
     if kind == Kind.NOTICE and raw.get("notice"):
         try:
             return {"notice": int(raw["notice"])}
         except (TypeError, ValueError):
             raise ValidationError({"notice": _("通报编号无效。")}) from None
     return {}
+
+
+def _dossier_parameters(raw: dict) -> dict:
+    """Which records the dossier prints: all, those linked to the criteria, or one domain's."""
+    from organisations.models import Domain
+
+    scope = (raw.get("records") or "all").strip()
+    if scope not in ("all", "criteria", "domain"):
+        raise ValidationError({"records": _("请选择要列入的活动记录范围。")})
+    if scope != "domain":
+        return {"records": scope}
+    code = (raw.get("domain") or "").strip()
+    if not code or not Domain.objects.filter(code=code).exists():
+        raise ValidationError({"domain": _("只列一个领域时，请选择领域。")})
+    return {"records": scope, "domain": code}
+
+
+def nothing_to_print(kind: str, campaign: Campaign, parameters: dict) -> str | None:
+    """Why this report would come out empty (refused at the request form), or None."""
+    from activities.models import ActivityRecord
+
+    if kind == Kind.NOTICE and not parameters.get("notice"):
+        from assessments.models import Notice
+
+        if not Notice.objects.filter(campaign=campaign, status="published").exists():
+            return _("该创建活动还没有印发的通报，请先在评审验收中印发通报后再生成。")
+    if kind == Kind.LEDGER:
+        if not ActivityRecord.objects.counted().filter(campaign=campaign).exists():
+            return _("该创建活动还没有审核通过的活动记录，台账无内容可打印。")
+    return None
 
 
 def default_title(kind: str, campaign: Campaign, parameters: dict) -> str:

@@ -25,7 +25,7 @@ def font_config():
     return _FONTS
 
 
-def layout(html_path: str, out_path: str, fetcher) -> dict:
+def layout(html_path: str, out_path: str, fetcher, options: dict | None = None) -> dict:
     from weasyprint import HTML
 
     from reports.fetcher import BASE_URL
@@ -39,7 +39,7 @@ def layout(html_path: str, out_path: str, fetcher) -> dict:
     for index, page in enumerate(document.pages):
         for name in page.anchors:
             anchors.setdefault(name, index)
-    document.write_pdf(out_path)
+    document.write_pdf(out_path, **(options or {}))
     return {"ok": True, "pages": len(document.pages), "anchors": anchors}
 
 
@@ -55,7 +55,7 @@ def main() -> int:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu_before = usage.ru_utime + usage.ru_stime
         try:
-            answer = layout(job["html"], job["out"], fetcher)
+            answer = layout(job["html"], job["out"], fetcher, job.get("options"))
         except Exception as exc:  # reported to the parent, which fails the report
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         answer["refused"] = fetcher.refused

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from organisations.access import scope_for
-from reports.kinds import clean_parameters, default_title, spec_for
+from reports.kinds import clean_parameters, default_title, nothing_to_print, spec_for
 from reports.models import Kind, Report
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,9 @@ def request_report(campaign: Campaign, kind: str, parameters: dict, by) -> Repor
         raise PermissionDenied
     spec_for(kind)
     params = clean_parameters(kind, parameters)
+    reason = nothing_to_print(kind, campaign, params)
+    if reason:
+        raise ValidationError(reason)
     outcome: dict = {}
     with transaction.atomic():
         report = Report.objects.create(
@@ -314,6 +317,8 @@ def render_to_file(kind: str, campaign: Campaign, parameters: dict, path, today=
     rendered.stats = {
         "worker_peak_mib": context.get("_worker_peak_mib", 0.0),
         "worker_cpu_seconds": context.get("_worker_cpu_seconds", 0.0),
+        "laid_out": context.get("_laid_out"),
+        "reused": context.get("_reused"),
     }
     with open(path, "wb") as fh:
         fh.write(rendered.pdf)

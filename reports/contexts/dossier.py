@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -23,12 +23,28 @@ from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns.models import Campaign
 from campaigns.progress import domain_counts
+from organisations.models import Organisation
 from reports.contexts.common import header_for, today_or
-from reports.images import PHOTO_PX, THUMB_PX, report_image
+from reports.images import PHOTO_PX, RECORD_PX, THUMB_PX, report_image
 
 TYPE_LABELS = dict(ActivityType.choices)
 SITES_PER_CHUNK = 10
 SUBJECTS_PER_CHUNK = 5
+# Records per separately laid-out chunk: small, so that a changed record re-lays out a few pages.
+RECORDS_PER_CHUNK = 12
+# A record with more photos than this prints only its representative ones (and counts the rest).
+ALL_PHOTOS_UP_TO = 6
+DEFAULT_REPRESENTATIVE = 3
+NUMERALS = "一二三四五六七八九十"
+RECORD_SCOPES = ("all", "criteria", "domain")
+
+
+def numeral(n: int) -> str:
+    """Chinese chapter numbers: 一 … 十, 十一 … 九十九."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
 class PhotoBook:
@@ -37,8 +53,11 @@ class PhotoBook:
     def __init__(self):
         self.entries: list[dict] = []
 
-    def add(self, name: str | None, max_px: int, caption: str, source: str) -> dict:
+    def add(
+        self, name: str | None, max_px: int, caption: str, source: str, record: int | None = None
+    ) -> dict:
         entry = {
+            "record": record,
             "number": len(self.entries) + 1,
             "anchor": f"ph-{len(self.entries) + 1}",
             "name": name,
@@ -67,10 +86,31 @@ class PhotoBook:
 
 
 def _summary(campaign: Campaign) -> dict:
+    from campaigns.models import CreatingUnit
+
+    creating = defaultdict(list)
+    for cu in (
+        CreatingUnit.objects.filter(campaign=campaign)
+        .select_related("unit")
+        .order_by("unit__name", "id")
+    ):
+        creating[cu.domain_id].append(cu.unit)
+    domains = []
+    for cd in campaign.campaign_domains.select_related("domain", "lead_unit").prefetch_related(
+        Prefetch("co_units", queryset=Organisation.objects.order_by("name"))
+    ):
+        domains.append(
+            {
+                "domain": cd.domain,
+                "lead_unit": cd.lead_unit,
+                "co_units": list(cd.co_units.all()),
+                "creating_units": creating.get(cd.domain_id, []),
+            }
+        )
     return {
         "documents": list(campaign.documents.all()),
         "leadership": list(campaign.leadership.all()),
-        "domains": list(campaign.campaign_domains.select_related("domain", "lead_unit")),
+        "domains": domains,
     }
 
 
@@ -116,18 +156,91 @@ def _domain_figures(campaign: Campaign, today: dt.date) -> list[dict]:
     return figures
 
 
+def _figures_total(figures: list[dict]) -> dict:
+    """The 合计 row of the domain table."""
+    return {
+        key: sum(f[key] for f in figures)
+        for key in ("tasks_total", "tasks_done", "tasks_overdue", "records", "participants")
+    }
+
+
+def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict]:
+    """Every approved record in the chosen scope, by domain, with the photos the dossier prints:
+    all of them up to `ALL_PHOTOS_UP_TO`, else the representative ones (the first
+    `DEFAULT_REPRESENTATIVE` when the office marked none) and the count of the rest."""
+    from activities.models import Evidence
+    from assessments.models import LinkedEvidence
+
+    records = ActivityRecord.objects.counted().filter(campaign=campaign)
+    scope = parameters.get("records", "all")
+    if scope == "criteria":
+        linked = LinkedEvidence.objects.filter(item_score__assessment__campaign=campaign).values(
+            "evidence__record_id"
+        )
+        records = records.filter(pk__in=linked)
+    elif scope == "domain":
+        records = records.filter(domain__code=parameters.get("domain", ""))
+    records = (
+        records.select_related("unit", "domain")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(kind=Evidence.Kind.IMAGE).order_by("id"),
+                to_attr="photos",
+            )
+        )
+        .order_by("domain__order", "domain_id", "date", "unit__name", "id")
+    )
+    domains: list[dict] = []
+    for record in records:
+        if not domains or domains[-1]["domain"].pk != record.domain_id:
+            domains.append({"domain": record.domain, "records": []})
+        photos = record.photos
+        if len(photos) > ALL_PHOTOS_UP_TO:
+            chosen = [p for p in photos if p.representative] or photos[:DEFAULT_REPRESENTATIVE]
+        else:
+            chosen = photos
+        source = f"{record.date:%Y-%m-%d} {record.unit.name}"
+        printed = [
+            book.add(p.file.name, RECORD_PX, record.title, source, record=record.pk) for p in chosen
+        ]
+        domains[-1]["records"].append(
+            {
+                "record": record,
+                "anchor": f"rec-{record.pk}",
+                "type": TYPE_LABELS.get(record.type, record.type),
+                "photos": printed,
+                "photo_total": len(photos),
+                "rest": len(photos) - len(printed),
+            }
+        )
+    return domains
+
+
+def _in_figures_order(domains: list[dict], figures: list[dict]) -> list[dict]:
+    """Record chapters in the campaign's own domain order (the order of the figures table)."""
+    order = {f["domain"].pk: i for i, f in enumerate(figures)}
+    return sorted(domains, key=lambda d: order.get(d["domain"].pk, len(order)))
+
+
 def _sites(campaign: Campaign, book: PhotoBook) -> list[dict]:
-    from sites.models import Site, SiteEvent
+    """Every site of the township this campaign made or that was named before (with the
+    campaign it came from, its level and its status history)."""
+    from sites.models import REGISTRY_STATUSES, Site, SiteEvent
 
     sites = (
-        Site.objects.filter(campaign=campaign)
-        .select_related("unit", "domain")
+        Site.objects.filter(
+            Q(campaign=campaign) | Q(township=campaign.township, status__in=REGISTRY_STATUSES)
+        )
+        .select_related("unit", "domain", "campaign")
         .annotate(visitors_total=Coalesce(Sum("visitor_counts__visitors"), 0))
         .prefetch_related(
             "photos",
-            Prefetch("events", queryset=SiteEvent.objects.select_related("by")),
+            Prefetch(
+                "events", queryset=SiteEvent.objects.select_related("by").order_by("at", "id")
+            ),
         )
-        .order_by("domain__order", "name")
+        .order_by("domain__order", "name", "id")
     )
     result = []
     for site in sites:
@@ -240,7 +353,7 @@ def _rectifications(campaign: Campaign) -> list:
 
     return list(
         Rectification.objects.filter(campaign=campaign)
-        .select_related("unit")
+        .select_related("unit", "rechecked_by")
         .order_by("unit__name", "deadline", "id")
     )
 
@@ -248,15 +361,19 @@ def _rectifications(campaign: Campaign) -> list:
 def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) -> dict:
     today = today_or(today)
     book = PhotoBook()
+    figures = _domain_figures(campaign, today)
     context = {
         "report_title": f"{campaign.name}申报验收材料",
         "header_text": header_for(campaign),
         "campaign": campaign,
         "township": campaign.township,
         "today": today,
+        "parameters": parameters,
         "summary": _summary(campaign),
         "timeline": _timeline(campaign),
-        "figures": _domain_figures(campaign, today),
+        "figures": figures,
+        "figures_total": _figures_total(figures),
+        "records": _in_figures_order(_records(campaign, parameters, book), figures),
         "sites": _sites(campaign, book),
         "checklist": _checklist(campaign, book),
         "rectifications": _rectifications(campaign),
@@ -264,54 +381,82 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
     }
     context["warnings"] = book.prepare()
     context["chapters"] = chapters(context)
+    context["index_title"] = _("%(n)s、佐证材料索引") % {
+        "n": numeral(sum(1 for c in context["chapters"] if c["title"]) + 1)
+    }
+    context["index_records"] = _index_records(context)
     context["pages"] = {}
     return context
 
 
+def _index_records(context: dict) -> list[dict]:
+    """The evidence index: every record (with the photos printed for it) and every other photo."""
+    by_record = defaultdict(list)
+    loose = []
+    for ph in context["photos"]:
+        (by_record[ph["record"]] if ph["record"] else loose).append(ph)
+    rows = []
+    for d in context["records"]:
+        for r in d["records"]:
+            rows.append({"record": r, "photos": by_record.get(r["record"].pk, [])})
+    return [{"kind": "records", "rows": rows}, {"kind": "photos", "photos": loose}]
+
+
 def chapters(context: dict) -> list[dict]:
-    """The dossier's chapters in order; long ones cut into chunks laid out separately."""
+    """The dossier's chapters in order; long ones cut into chunks laid out separately.
+    Every chunk carries the number of its chapter; only a chapter's first chunk has a title."""
     tpl = "reports/dossier/chapter.html"
-    result = [
-        {"key": "summary", "title": _("一、创建工作概况"), "template": tpl, "part": "summary"},
-        {"key": "timeline", "title": _("二、实施步骤"), "template": tpl, "part": "timeline"},
-        {"key": "figures", "title": _("三、各领域工作数据"), "template": tpl, "part": "figures"},
-    ]
-    sites = context["sites"]
-    chunks = [sites[i : i + SITES_PER_CHUNK] for i in range(0, len(sites), SITES_PER_CHUNK)]
-    for index, chunk in enumerate(chunks or [[]]):
-        result.append(
-            {
-                "key": f"sites-{index}",
-                "title": _("四、示范点档案") if index == 0 else None,
-                "template": tpl,
-                "part": "sites",
-                "sites": chunk,
-                "first": index == 0,
-            }
+    result: list[dict] = []
+    count = 0
+
+    def add(key, title, part, items=None, items_key="", per_chunk=1, **extra):
+        nonlocal count
+        count += 1
+        full = f"{numeral(count)}、{title}"
+        if items is None:
+            result.append(
+                {"key": key, "title": full, "template": tpl, "part": part, "first": True, **extra}
+            )
+            return
+        chunks = [items[i : i + per_chunk] for i in range(0, len(items), per_chunk)] or [[]]
+        for index, chunk in enumerate(chunks):
+            result.append(
+                {
+                    "key": f"{key}-{index}",
+                    "title": full if index == 0 else None,
+                    "heading": full,
+                    "template": tpl,
+                    "part": part,
+                    items_key: chunk,
+                    "first": index == 0,
+                    **extra,
+                }
+            )
+
+    add("summary", _("创建工作概况"), "summary")
+    add("timeline", _("实施步骤"), "timeline")
+    add("figures", _("各领域工作数据"), "figures")
+    for d in context["records"]:
+        add(
+            f"records-{d['domain'].code}",
+            _("%(domain)s活动开展情况") % {"domain": d["domain"].name},
+            "records",
+            d["records"],
+            "records",
+            RECORDS_PER_CHUNK,
+            domain=d["domain"],
+            record_total=len(d["records"]),
         )
-    subjects = context["checklist"]
-    chunks = [
-        subjects[i : i + SUBJECTS_PER_CHUNK] for i in range(0, len(subjects), SUBJECTS_PER_CHUNK)
-    ]
-    for index, chunk in enumerate(chunks or [[]]):
-        result.append(
-            {
-                "key": f"checklist-{index}",
-                "title": _("五、对照评审标准逐条自查情况") if index == 0 else None,
-                "template": tpl,
-                "part": "checklist",
-                "subjects": chunk,
-                "first": index == 0,
-            }
-        )
-    result.append(
-        {
-            "key": "rectifications",
-            "title": _("六、整改落实情况"),
-            "template": tpl,
-            "part": "rectifications",
-        }
+    add("sites", _("示范点档案"), "sites", context["sites"], "sites", SITES_PER_CHUNK)
+    add(
+        "checklist",
+        _("对照评审标准逐条自查情况"),
+        "checklist",
+        context["checklist"],
+        "subjects",
+        SUBJECTS_PER_CHUNK,
     )
+    add("rectifications", _("整改落实情况"), "rectifications")
     return result
 
 

@@ -23,13 +23,16 @@ def dossier_data(world, domains_a):
 def test_context_has_every_part(world, dossier_data):
     ctx = dossier.build(world.campaign_a, {})
     assert [s["site"].name for s in ctx["sites"]] == [s.name for s in dossier_data["sites"]]
-    assert len(ctx["photos"]) == dossier_data["photos"] + dossier_data["evidence"]
+    # site photos, the checklist's evidence thumbnails, and the same photos in the records chapter
+    assert len(ctx["photos"]) == dossier_data["photos"] + 2 * dossier_data["evidence"]
     subject = ctx["checklist"][0]
     assert subject["totals"] == {"points": 15, "self": 15, "precheck": 14}
     assert len(ctx["rectifications"]) == 6
     assert ctx["warnings"] == []
     site_photos = [p for p in ctx["photos"] if p["source"].startswith("示范点")]
-    evidence = [p for p in ctx["photos"] if not p["source"].startswith("示范点")]
+    evidence = [
+        p for p in ctx["photos"] if not p["source"].startswith("示范点") and not p["record"]
+    ]
     # site photos (1200 px) are downscaled copies; evidence thumbnails (320 px) are used as they are
     assert all(p["picture"].src.startswith("/media/report-cache/") for p in site_photos)
     assert all(p["picture"].src.startswith("/media/evidence/thumbs/") for p in evidence)
@@ -38,14 +41,14 @@ def test_context_has_every_part(world, dossier_data):
 @time_machine.travel(TODAY)
 def test_context_query_count_is_fixed(world, domains_a, django_assert_num_queries):
     make_dossier_data(world.campaign_a, sites=1, items=2)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(20):
         dossier.build(world.campaign_a, {})
 
 
 @time_machine.travel(TODAY)
 def test_query_count_does_not_grow_with_sites(world, domains_a, django_assert_num_queries):
     make_dossier_data(world.campaign_a, sites=5, photos_per_site=3, items=4, evidence_per_item=2)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(20):
         dossier.build(world.campaign_a, {})
 
 
@@ -76,7 +79,7 @@ def test_merged_page_numbers_equal_a_single_pass(
     for page in pages[1 : merged.pages]:
         assert "甲镇2026年创建廉政文化示范区域" in page.replace(" ", "")
     # the evidence index points to the page where each photo is
-    index_rows = re.findall(r"^\s*(\d+)\s+(\S+).*?(\d+)\s*$", pages[-2] + pages[-1], re.M)
+    index_rows = re.findall(r"^\s*图(\d+)\s+(\S+).*?(\d+)\s*$", pages[-2] + pages[-1], re.M)
     assert index_rows
     for number, _caption, page in index_rows:
         assert f"图{number}" in pages[int(page) - 1].replace(" ", "")

@@ -20,7 +20,7 @@ def test_list_shows_township_reports_in_fixed_queries(world, login, django_asser
     ReportFactory(campaign=world.campaign_b, title="乙镇的报告")
     client = login(world.office_a)
     client.get(reverse("reports:report_list"))  # warm the session
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # 9 + the domain choices of the dossier's scope
         response = client.get(reverse("reports:report_list"))
     assert response.status_code == 200
     assert "乙镇的报告" not in response.content.decode()
@@ -240,3 +240,35 @@ def test_home_panel_lists_recent_reports(world, login):
     send_to_district(sent, world.office_a)
     body = login(world.reviewer).get(reverse("home")).content.decode()
     assert "甲镇申报材料" in body and "甲镇最近的汇报" not in body
+
+
+def test_request_with_nothing_to_print_is_refused_at_the_form(world, login):
+    client = login(world.office_a)
+    for kind, message in [(Kind.NOTICE, "还没有印发的通报"), (Kind.LEDGER, "台账无内容可打印")]:
+        response = client.post(
+            reverse("reports:report_request"), {"campaign": world.campaign_a.pk, "kind": kind}
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_dossier_request_takes_the_record_scope(world, login, django_capture_on_commit_callbacks):
+    client = login(world.office_a)
+    response = client.post(
+        reverse("reports:report_request"),
+        {"campaign": world.campaign_a.pk, "kind": Kind.DOSSIER, "records": "domain"},
+    )
+    assert response.status_code == 400 and "请选择领域" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("reports:report_request"),
+            {
+                "campaign": world.campaign_a.pk,
+                "kind": Kind.DOSSIER,
+                "records": "domain",
+                "domain": "schools",
+            },
+        )
+    assert response.status_code == 302
+    assert Report.objects.get().parameters == {"records": "domain", "domain": "schools"}

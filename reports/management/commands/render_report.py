@@ -54,6 +54,8 @@ class Command(BaseCommand):
                         "pages": rendered.pages,
                         "main_peak_mib": round(main_mib, 1),
                         "worker_peak_mib": round(worker_mib, 1),
+                        "laid_out": rendered.stats.get("laid_out"),
+                        "reused": rendered.stats.get("reused"),
                         "cpu_seconds": round(
                             usage.ru_utime
                             + usage.ru_stime
