@@ -4,7 +4,7 @@
   `CriteriaItem`s (points, evidence wanted, optionally an automatic rule counted from the
   approved ledger). A set that an assessment has used is `frozen`: changing it means copying it.
 * `Assessment` is one item-by-item check against a set: a self-assessment (自评) by the
-  creating unit, a township pre-check (预检, 逐条查漏) or a district acceptance (验收) of a
+  creating unit, a township pre-check (预验收, 逐条查漏) or a district acceptance (验收) of a
   township's `Application`. Each `ItemScore` holds score, pass/fail, finding, the automatic
   score and the reason for overriding it, and the linked records and evidence files.
 * `Rectification` (整改事项) opens from a failed item or a supervision `Finding`; the liaison
@@ -257,7 +257,7 @@ class Assessment(TownshipScoped):
 
     class Kind(models.TextChoices):
         SELF = "self", _("自评")
-        PRECHECK = "precheck", _("预检（逐条查漏）")
+        PRECHECK = "precheck", _("预验收（逐条查漏）")
         ACCEPTANCE = "acceptance", _("区级验收")
 
     class Status(models.TextChoices):
@@ -274,7 +274,7 @@ class Assessment(TownshipScoped):
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign",
-        verbose_name=_("创建活动"),
+        verbose_name=_("创建工作"),
         on_delete=models.PROTECT,
         related_name="assessments",
     )

@@ -158,7 +158,7 @@ def start_assessment(
         campaign_id = application.campaign_id
     else:
         if site is None:
-            raise AssessmentError(_("自评和预检须针对一个示范点。"))
+            raise AssessmentError(_("自评和预验收须针对一个示范点。"))
         allowed = {
             Assessment.Kind.SELF: {SiteStatus.CREATING, SiteStatus.SELF_ASSESSED},
             Assessment.Kind.PRECHECK: {SiteStatus.SELF_ASSESSED, SiteStatus.PRECHECKED},
@@ -172,7 +172,7 @@ def start_assessment(
             raise AssessmentError(_("该示范点已有一份未完成的同类评审，请先完成它。"))
         campaign_id = site.campaign_id
         if campaign_id is None:
-            raise AssessmentError(_("该示范点不属于任何创建活动。"))
+            raise AssessmentError(_("该示范点不属于任何创建工作。"))
     assessment = Assessment.objects.create(
         kind=kind,
         criteria_set=criteria_set,
@@ -409,14 +409,14 @@ def submit_application(campaign, sites: Iterable[Site], title: str, summary: str
     )
     for site in sites:
         if site.campaign_id != campaign.pk:
-            problems.append(_("%(site)s 不属于本年度创建活动。") % {"site": site})
+            problems.append(_("%(site)s 不属于本年度创建工作。") % {"site": site})
         elif site.status != SiteStatus.PRECHECKED:
             problems.append(
-                _("%(site)s 尚未完成预检（当前：%(status)s）。")
+                _("%(site)s 尚未完成预验收（当前：%(status)s）。")
                 % {"site": site, "status": site.get_status_display()}
             )
         elif not latest.get(site.pk):
-            problems.append(_("%(site)s 的预检未达标。") % {"site": site})
+            problems.append(_("%(site)s 的预验收未达标。") % {"site": site})
         elif site.unit_id in open_units:
             problems.append(_("%(site)s 还有未销号的整改事项。") % {"site": site})
     if problems:
@@ -485,7 +485,7 @@ def open_rectification(
         unit = finding.unit
         campaign_id = finding.spot_check.campaign_id if finding.spot_check_id else None
         if campaign_id is None:
-            raise AssessmentError(_("检查发现不属于任何创建活动。"))
+            raise AssessmentError(_("检查发现不属于任何创建工作。"))
         title = title or finding.text[:120]
     return Rectification.objects.create(
         campaign_id=campaign_id,

@@ -85,7 +85,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         campaign = _save_campaign_form(request, form)
         if campaign:
-            messages.success(request, _("创建活动已建立，请继续设置实施阶段和工作任务。"))
+            messages.success(request, _("创建工作已建立，请继续设置实施阶段和工作任务。"))
             return redirect("campaigns:campaign_detail", campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
 
@@ -186,7 +186,7 @@ def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as err:
             messages.error(request, "；".join(err.messages))
         else:
-            messages.success(request, _("已复制为新年度的创建活动，请核对日期。"))
+            messages.success(request, _("已复制为新年度的创建工作，请核对日期。"))
             return redirect("campaigns:campaign_detail", new.pk)
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))

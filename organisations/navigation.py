@@ -25,9 +25,9 @@ OFFICE, LIAISON, LEADER, REVIEWER = "office", "liaison", "leader", "reviewer"
 ALL = frozenset({OFFICE, LIAISON, LEADER, REVIEWER})
 
 ENTRIES = [
-    NavEntry("dashboard:township", _("验收看板"), frozenset({OFFICE, LEADER})),
-    NavEntry("dashboard:district", _("全区看板"), frozenset({REVIEWER})),
-    NavEntry("campaigns:campaign_list", _("创建活动"), frozenset({OFFICE, LEADER})),
+    NavEntry("dashboard:township", _("创建工作推进情况"), frozenset({OFFICE, LEADER})),
+    NavEntry("dashboard:district", _("全区推进情况"), frozenset({REVIEWER})),
+    NavEntry("campaigns:campaign_list", _("创建工作"), frozenset({OFFICE, LEADER})),
     NavEntry("campaigns:task_list", _("工作任务"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("activities:record_create", _("填报活动"), frozenset({LIAISON})),
     NavEntry("activities:record_list", _("活动台账"), frozenset({OFFICE, LEADER, LIAISON})),

@@ -191,7 +191,7 @@ def test_application_needs_a_passed_precheck_and_no_open_rectification(world, cr
     site_a1.refresh_from_db()
     with pytest.raises(AssessmentError) as exc:
         services.submit_application(world.campaign_a, [site_a1], "申报", "", world.office_a)
-    assert "预检未达标" in exc.value.message
+    assert "预验收未达标" in exc.value.message
     assert not Application.objects.exists()
 
 
