@@ -148,7 +148,20 @@ def _deleted(sender, instance, **kwargs) -> None:
         refresh_units({(instance.campaign_id, instance.unit_id)})
 
 
+def _units_merged(sender, survivor, merged, **kwargs) -> None:
+    """organisations.services.merge_units moved records by UPDATE: rewrite both units' rows."""
+    from campaigns.models import Campaign
+
+    campaigns = Campaign.objects.filter(township_id=survivor.township_id).values_list(
+        "pk", flat=True
+    )
+    refresh_units([(c, u) for c in campaigns for u in (survivor.pk, merged.pk)])
+
+
 def connect() -> None:
+    from organisations.services import units_merged
+
+    units_merged.connect(_units_merged, dispatch_uid="dashboard.tallies.units_merged")
     post_init.connect(_remember, sender=ActivityRecord, dispatch_uid="dashboard_tally_init")
     post_save.connect(_saved, sender=ActivityRecord, dispatch_uid="dashboard_tally_save")
     post_delete.connect(_deleted, sender=ActivityRecord, dispatch_uid="dashboard_tally_delete")
