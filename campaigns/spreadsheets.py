@@ -38,10 +38,24 @@ UNIT_SHEET = "单位"
 TASK_COLUMNS = [
     Column("seq", "序号", ("编号", "序")),
     Column("domain", "领域", ("创建领域", "所属领域", "类别", "项目类别")),
-    Column("title", "任务名称", ("任务", "工作任务", "工作内容", "工作事项", "重点工作", "任务内容"), True),
+    Column(
+        "title",
+        "任务名称",
+        ("任务", "工作任务", "工作内容", "工作事项", "重点工作", "任务内容"),
+        True,
+    ),
     Column("description", "内容要求", ("具体要求", "工作要求", "工作措施", "具体内容")),
-    Column("lead_unit", "牵头单位", ("主办单位", "主办", "牵头", "牵头部门", "主办部门", "责任单位"), True),
-    Column("co_units", "协办单位（多个用“、”分隔）", ("协办", "配合单位", "配合", "协办部门", "配合部门")),
+    Column(
+        "lead_unit",
+        "牵头单位",
+        ("主办单位", "主办", "牵头", "牵头部门", "主办部门", "责任单位"),
+        True,
+    ),
+    Column(
+        "co_units",
+        "协办单位（多个用“、”分隔）",
+        ("协办", "配合单位", "配合", "协办部门", "配合部门"),
+    ),
     Column("measure", "计量方式"),
     Column("target_count", "目标数", ("目标数量", "数量")),
     Column("target_unit", "计量单位", ("单位（量词）",)),
@@ -160,8 +174,6 @@ def export_workbook(tasks, today: dt.date | None = None) -> bytes:
     return _save(workbook)
 
 
-
-
 # --- import: parse (no writes), then apply (dry run for the preview, or for real) ---------
 
 
@@ -185,7 +197,9 @@ def parse_workbook(upload) -> dict:
         names = workbook.sheetnames
         task_sheet = TASK_SHEET if TASK_SHEET in names else names[0]
         if task_sheet == UNIT_SHEET:
-            raise ImportFailed([_("找不到任务表：请把任务放在名为“任务”的工作表（或第一张表）中。")])
+            raise ImportFailed(
+                [_("找不到任务表：请把任务放在名为“任务”的工作表（或第一张表）中。")]
+            )
         errors = []
         payload = {"tasks": [], "units": [], "task_columns": []}
         try:
@@ -285,7 +299,9 @@ def _import_units(campaign: Campaign, rows: list[dict], result: ImportResult) ->
     return made
 
 
-MONTH_END = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:份)?(?:底|末|中旬|下旬|上旬)?(?:前|以前|之前)?$")
+MONTH_END = re.compile(
+    r"^(?:(\d{4})年)?(\d{1,2})月(?:份)?(?:底|末|中旬|下旬|上旬)?(?:前|以前|之前)?$"
+)
 MONTH_DAY = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:前|以前|之前)?$")
 ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 WHOLE_YEAR = {"全年", "年内", "长期", "年底", "年底前", "年末", "全年开展", "常态化", "持续开展"}

@@ -273,3 +273,6 @@ class StagedImport(models.Model):
     class Meta:
         verbose_name = _("待确认的导入")
         verbose_name_plural = _("待确认的导入")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.filename}"

@@ -37,6 +37,7 @@ ENTRIES = [
     NavEntry("assessments:rectification_list", _("整改"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("reports:report_list", _("报告材料"), frozenset({OFFICE, LEADER, REVIEWER})),
     NavEntry("organisations:unit_list", _("单位"), frozenset({OFFICE, LEADER})),
+    NavEntry("organisations:person_list", _("人员"), frozenset({OFFICE})),
 ]
 
 

@@ -24,7 +24,7 @@ units_merged = Signal()  # kwargs: survivor, merged
 
 # Rows whose unit is rewritten by a receiver of `units_merged`, not by the generic move.
 MERGE_REBUILT = {"dashboard.recordtally"}
-ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 
 
 def one_time_password(length: int = 12) -> str:
@@ -166,7 +166,9 @@ def merge_units(merged_pk: int, survivor_pk: int) -> dict[str, int]:
                 count = rows.update(**{field: survivor})
         except IntegrityError:
             raise ValidationError(
-                _("两个单位在“%(what)s”中各有一条同类记录（如同一年度各有一项），无法自动合并，请先处理其中一条。")
+                _(
+                    "两个单位在“%(what)s”中各有一条同类记录（如同一年度各有一项），无法自动合并，请先处理其中一条。"
+                )
                 % {"what": model._meta.verbose_name}
             ) from None
         if count:
@@ -209,14 +211,19 @@ def add_person(
     organisation: Organisation,
     kind: str,
     title: str = "",
+    usable: bool = True,
 ) -> tuple[User, str]:
-    """A new login with one role; returns the user and the one-time password to show once."""
+    """A new login with one role; returns the user and the one-time password to show once
+    (`usable=False`: a dry run that need not pay for hashing)."""
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("登录名“%(v)s”已被使用。") % {"v": username}})
     password = one_time_password()
     user = User(username=username, full_name=full_name.strip(), phone=phone.strip())
-    user.set_password(password)
+    if usable:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
     user.must_change_password = True
     user.full_clean(exclude=["password"])
     user.save()
@@ -284,4 +291,3 @@ def password_changed(user: User) -> None:
     if user.must_change_password:
         User.objects.filter(pk=user.pk).update(must_change_password=False)
         user.must_change_password = False
-

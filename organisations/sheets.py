@@ -50,7 +50,7 @@ class Table:
 
 
 def normalise_header(text) -> str:
-    """"协办单位（多个用“、”分隔）" and " 协办单位 *" both read as "协办单位"."""
+    """ "协办单位（多个用“、”分隔）" and " 协办单位 *" both read as "协办单位"."""
     text = _BRACKETS.sub("", str(text or ""))
     return _NOISE.sub("", text)
 
@@ -69,7 +69,9 @@ def open_workbook(upload):
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a non-workbook
-        raise ImportFailed([_("无法读取该文件，请上传 .xlsx 格式的Excel表（可先下载模板）。")]) from err
+        raise ImportFailed(
+            [_("无法读取该文件，请上传 .xlsx 格式的Excel表（可先下载模板）。")]
+        ) from err
 
 
 def _match(header_cells: list[str], columns: list[Column]) -> dict[str, list[int]]:
@@ -115,7 +117,9 @@ def read_table(sheet, columns: list[Column], sheet_label: str = "") -> Table:
         if len(indexes) > 1:
             names = "”和“".join(header[i] for i in indexes)
             errors.append(
-                _("%(where)s第%(row)d行表头中“%(names)s”都表示“%(label)s”，无法确定用哪一列，请只保留一列。")
+                _(
+                    "%(where)s第%(row)d行表头中“%(names)s”都表示“%(label)s”，无法确定用哪一列，请只保留一列。"
+                )
                 % {"where": where, "row": best_row, "names": names, "label": column.label}
             )
         elif column.required and not indexes:
@@ -140,7 +144,7 @@ def read_table(sheet, columns: list[Column], sheet_label: str = "") -> Table:
 
 
 def split_names(value: str) -> list[str]:
-    """"甲村、乙村，丙村" -> ["甲村", "乙村", "丙村"]."""
+    """ "甲村、乙村，丙村" -> ["甲村", "乙村", "丙村"]."""
     text = str(value or "")
     for sep in (",", "，", ";", "；", "\n"):
         text = text.replace(sep, "、")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -11,6 +12,7 @@ from organisations.history import REGISTRY, changes
 from organisations.home import panels_for
 from organisations.models import Organisation, Role
 from organisations.navigation import roles_of
+from organisations.services import password_changed
 
 
 @login_required
@@ -64,7 +66,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/unit_list.html",
-        {"page": page, "unit_types": Organisation.UnitType.choices, "unit_type": unit_type},
+        {
+            "page": page,
+            "unit_types": Organisation.UnitType.choices,
+            "unit_type": unit_type,
+            "can_manage": scope.is_office or scope.is_superuser,
+        },
     )
 
 
@@ -108,3 +115,13 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+class _PasswordChange(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(self.request.user)
+        return response
+
+
+password_change = _PasswordChange.as_view()

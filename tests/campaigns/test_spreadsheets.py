@@ -144,7 +144,9 @@ def test_one_bad_row_imports_nothing_and_errors_name_the_row(world, plan, login)
 def test_not_a_workbook(world, login):
     upload = SimpleUploadedFile("tasks.xlsx", b"not a zip")
     response = post(login(world.office_a), world, upload)
-    assert response.context["errors"] == ["无法读取该文件，请上传 .xlsx 格式的Excel表（可先下载模板）。"]
+    assert response.context["errors"] == [
+        "无法读取该文件，请上传 .xlsx 格式的Excel表（可先下载模板）。"
+    ]
 
 
 def test_wrong_extension_at_the_field(world, login):
