@@ -250,7 +250,7 @@ class YearEndForm(forms.Form):
         required=False,
     )
     innovation = forms.DecimalField(
-        label=_("工作创新（10分）"),
+        label=_("创新创优（10分）"),
         max_digits=4,
         decimal_places=1,
         min_value=0,

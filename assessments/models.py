@@ -807,13 +807,13 @@ class YearEndScore(TownshipScoped):
         _("新闻宣传"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     culture = models.DecimalField(
-        _("文化建设"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("廉政文化建设"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     opinion = models.DecimalField(
         _("网络舆情处置"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     innovation = models.DecimalField(
-        _("工作创新"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("创新创优"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     note = models.TextField(_("备注"), blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)

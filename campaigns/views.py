@@ -131,6 +131,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             campaign.creating_units.select_related("unit", "domain").order_by("domain__order")
         ),
         "can_manage": can_manage(request.user, campaign),
+        "can_read_year_end": scope_for(request.user).reads_township(
+            campaign.township_id, campaign.township.district_id
+        ),
         "copy_form": CopyForm(initial={"year": campaign.year + 1}),
     }
     return render(request, "campaigns/campaign_detail.html", context)

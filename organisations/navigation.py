@@ -35,6 +35,7 @@ ENTRIES = [
     NavEntry("sites:site_list", _("示范点"), frozenset({OFFICE, LEADER, LIAISON, REVIEWER})),
     NavEntry("assessments:assessment_list", _("评审验收"), ALL),
     NavEntry("assessments:rectification_list", _("整改"), frozenset({OFFICE, LEADER, LIAISON})),
+    NavEntry("assessments:spot_check_list", _("督导抽查"), frozenset({OFFICE, LEADER})),
     NavEntry("reports:report_list", _("报告材料"), frozenset({OFFICE, LEADER, REVIEWER})),
     NavEntry("organisations:unit_list", _("单位"), frozenset({OFFICE, LEADER})),
     NavEntry("organisations:person_list", _("人员"), frozenset({OFFICE})),

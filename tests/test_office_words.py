@@ -33,3 +33,22 @@ def test_navigation_uses_the_office_words(world, login):
     assert "创建工作推进情况" in body
     assert "创建工作" in body
     assert "验收看板" not in body and "创建活动" not in body
+
+
+@pytest.mark.django_db
+def test_spot_check_and_year_end_are_reachable(world, login):
+    """Issue 14 item 8: the spot-check form and the year-end page have links."""
+    campaign = reverse("campaigns:campaign_detail", args=[world.campaign_a.pk])
+    office = login(world.office_a).get(campaign).content.decode()
+    assert reverse("assessments:spot_check_create", args=[world.campaign_a.pk]) in office
+    assert reverse("assessments:year_end", args=[world.campaign_a.pk]) in office
+    listing = login(world.office_a).get(reverse("assessments:spot_check_list")).content.decode()
+    assert reverse("assessments:spot_check_create", args=[world.campaign_a.pk]) in listing
+    assert reverse("assessments:spot_check_create", args=[world.campaign_b.pk]) not in listing
+    leader = login(world.leader_a).get(campaign).content.decode()
+    assert reverse("assessments:year_end", args=[world.campaign_a.pk]) in leader
+    assert reverse("assessments:spot_check_create", args=[world.campaign_a.pk]) not in leader
+    liaison = login(world.liaison_a1).get(campaign).content.decode()
+    assert reverse("assessments:year_end", args=[world.campaign_a.pk]) not in liaison
+    year_end = login(world.office_a).get(reverse("assessments:year_end", args=[world.campaign_a.pk]))
+    assert "廉政文化建设" in year_end.content.decode() and "创新创优" in year_end.content.decode()
