@@ -126,6 +126,15 @@ class CriteriaItem(models.Model):
     points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1)
     evidence_wanted = models.TextField(_("佐证要求"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The score from which the item counts as 达标; empty: 60% of its points.
+    pass_score = models.DecimalField(
+        _("达标分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("得分达到此分即判定达标；不填按分值的60%。"),
+    )
     # The automatic rule: approved records of the assessed unit (the township for a township
     # application) in the assessment's year, of this type (blank = any) and domain (null = any);
     # `auto_target` of them give full points, fewer give a proportional share.
@@ -154,6 +163,11 @@ class CriteriaItem(models.Model):
             ),
             models.CheckConstraint(condition=Q(points__gt=0), name="criteria_item_points_positive"),
             models.CheckConstraint(
+                condition=Q(pass_score__isnull=True)
+                | (Q(pass_score__gte=0) & Q(pass_score__lte=models.F("points"))),
+                name="criteria_item_pass_score_within_points",
+            ),
+            models.CheckConstraint(
                 condition=Q(auto_target__isnull=True) | Q(auto_target__gt=0),
                 name="criteria_item_auto_target_positive",
             ),
@@ -161,6 +175,18 @@ class CriteriaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
+
+    PASS_SHARE = Decimal("0.6")
+
+    @property
+    def pass_line(self) -> Decimal:
+        """The score from which this item is 达标."""
+        if self.pass_score is not None:
+            return self.pass_score
+        return (self.points * self.PASS_SHARE).quantize(Decimal("0.1"))
+
+    def passes(self, score: Decimal | None) -> bool | None:
+        return None if score is None else score >= self.pass_line
 
     @property
     def is_automatic(self) -> bool:
@@ -379,6 +405,8 @@ class ItemScore(models.Model):
     )
     auto_count = models.PositiveIntegerField(_("台账计数"), null=True, blank=True)
     override_reason = models.TextField(_("调整理由"), blank=True)
+    # Written when the reviewer's 达标 decision differs from what the score gives.
+    pass_reason = models.TextField(_("改判理由"), blank=True)
     records = models.ManyToManyField(
         "activities.ActivityRecord",
         through="LinkedRecord",

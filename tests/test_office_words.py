@@ -50,5 +50,7 @@ def test_spot_check_and_year_end_are_reachable(world, login):
     assert reverse("assessments:spot_check_create", args=[world.campaign_a.pk]) not in leader
     liaison = login(world.liaison_a1).get(campaign).content.decode()
     assert reverse("assessments:year_end", args=[world.campaign_a.pk]) not in liaison
-    year_end = login(world.office_a).get(reverse("assessments:year_end", args=[world.campaign_a.pk]))
+    year_end = login(world.office_a).get(
+        reverse("assessments:year_end", args=[world.campaign_a.pk])
+    )
     assert "廉政文化建设" in year_end.content.decode() and "创新创优" in year_end.content.decode()
