@@ -199,7 +199,7 @@ class RecordForm(forms.ModelForm):
         else:
             campaign = services.current_campaign(unit.township_id)
         if campaign is None:
-            raise ValidationError(_("本镇还没有创建活动，暂不能填报。"))
+            raise ValidationError(_("本镇还没有创建工作，暂不能填报。"))
         self.campaign = campaign
         date = cleaned.get("date")
         if date:

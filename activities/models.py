@@ -41,7 +41,7 @@ class ActivityRecord(TownshipScoped):
         WITHDRAWN = "withdrawn", _("已撤销")
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("创建活动"), on_delete=models.PROTECT, related_name="records"
+        Campaign, verbose_name=_("创建工作"), on_delete=models.PROTECT, related_name="records"
     )
     township = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", editable=False

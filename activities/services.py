@@ -96,7 +96,7 @@ def check_tasks(unit_id: int, campaign_id: int, activity_type: str, tasks: Itera
     for task in tasks:
         if task.pk not in allowed:
             raise ValidationError(
-                _("任务“%(task)s”不是本单位在本次创建活动中的任务。") % {"task": task.title}
+                _("任务“%(task)s”不是本单位在本次创建工作中的任务。") % {"task": task.title}
             )
         if task.activity_types and activity_type not in task.activity_types:
             raise ValidationError(_("任务“%(task)s”不计入这类活动。") % {"task": task.title})
@@ -108,7 +108,7 @@ def check_date(date: dt.date, campaign: Campaign, today: dt.date | None = None) 
         raise ValidationError(_("活动日期不能晚于今天。"))
     if not (campaign.start_date <= date <= campaign.end_date):
         raise ValidationError(
-            _("活动日期应在创建活动期间（%(start)s 至 %(end)s）。")
+            _("活动日期应在创建工作期间（%(start)s 至 %(end)s）。")
             % {"start": campaign.start_date.isoformat(), "end": campaign.end_date.isoformat()}
         )
 

@@ -28,7 +28,8 @@ def _ids(values) -> list[int]:
 
 
 def parse_sheet(data, scores) -> tuple[list[ScoreRow], dict[int, str]]:
-    """Read `score-<item>`, `passed-<item>`, `finding-<item>`, `reason-<item>`,
+    """Read `score-<item>`, `passed-<item>` (empty: follow the score), `passreason-<item>`,
+    `finding-<item>`, `reason-<item>`,
     `records-<item>` (checked ids) + `add-<item>` (typed ids) and `evidence-<item>`."""
     rows, errors = [], {}
     for s in scores:
@@ -57,6 +58,7 @@ def parse_sheet(data, scores) -> tuple[list[ScoreRow], dict[int, str]]:
                 passed=passed,
                 finding=data.get(f"finding-{key}", ""),
                 override_reason=data.get(f"reason-{key}", ""),
+                pass_reason=data.get(f"passreason-{key}", ""),
                 record_ids=sorted(set(records)),
                 evidence_ids=sorted(set(evidence)),
                 shown_record_ids=shown_ids,
@@ -256,7 +258,7 @@ class YearEndForm(forms.Form):
         required=False,
     )
     innovation = forms.DecimalField(
-        label=_("工作创新（10分）"),
+        label=_("创新创优（10分）"),
         max_digits=4,
         decimal_places=1,
         min_value=0,

@@ -4,7 +4,7 @@
   `CriteriaItem`s (points, evidence wanted, optionally an automatic rule counted from the
   approved ledger). A set that an assessment has used is `frozen`: changing it means copying it.
 * `Assessment` is one item-by-item check against a set: a self-assessment (自评) by the
-  creating unit, a township pre-check (预检, 逐条查漏) or a district acceptance (验收) of a
+  creating unit, a township pre-check (预验收, 逐条查漏) or a district acceptance (验收) of a
   township's `Application`. Each `ItemScore` holds score, pass/fail, finding, the automatic
   score and the reason for overriding it, and the linked records and evidence files.
 * `Rectification` (整改事项) opens from a failed item or a supervision `Finding`; the liaison
@@ -126,6 +126,15 @@ class CriteriaItem(models.Model):
     points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1)
     evidence_wanted = models.TextField(_("佐证要求"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The score from which the item counts as 达标; empty: 60% of its points.
+    pass_score = models.DecimalField(
+        _("达标分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("得分达到此分即判定达标；不填按分值的60%。"),
+    )
     # The automatic rule: approved records of the assessed unit (the township for a township
     # application) in the assessment's year, of this type (blank = any) and domain (null = any);
     # `auto_target` of them give full points, fewer give a proportional share.
@@ -154,6 +163,11 @@ class CriteriaItem(models.Model):
             ),
             models.CheckConstraint(condition=Q(points__gt=0), name="criteria_item_points_positive"),
             models.CheckConstraint(
+                condition=Q(pass_score__isnull=True)
+                | (Q(pass_score__gte=0) & Q(pass_score__lte=models.F("points"))),
+                name="criteria_item_pass_score_within_points",
+            ),
+            models.CheckConstraint(
                 condition=Q(auto_target__isnull=True) | Q(auto_target__gt=0),
                 name="criteria_item_auto_target_positive",
             ),
@@ -161,6 +175,18 @@ class CriteriaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
+
+    PASS_SHARE = Decimal("0.6")
+
+    @property
+    def pass_line(self) -> Decimal:
+        """The score from which this item is 达标."""
+        if self.pass_score is not None:
+            return self.pass_score
+        return (self.points * self.PASS_SHARE).quantize(Decimal("0.1"))
+
+    def passes(self, score: Decimal | None) -> bool | None:
+        return None if score is None else score >= self.pass_line
 
     @property
     def is_automatic(self) -> bool:
@@ -257,7 +283,7 @@ class Assessment(TownshipScoped):
 
     class Kind(models.TextChoices):
         SELF = "self", _("自评")
-        PRECHECK = "precheck", _("预检（逐条查漏）")
+        PRECHECK = "precheck", _("预验收（逐条查漏）")
         ACCEPTANCE = "acceptance", _("区级验收")
 
     class Status(models.TextChoices):
@@ -274,7 +300,7 @@ class Assessment(TownshipScoped):
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign",
-        verbose_name=_("创建活动"),
+        verbose_name=_("创建工作"),
         on_delete=models.PROTECT,
         related_name="assessments",
     )
@@ -379,6 +405,8 @@ class ItemScore(models.Model):
     )
     auto_count = models.PositiveIntegerField(_("台账计数"), null=True, blank=True)
     override_reason = models.TextField(_("调整理由"), blank=True)
+    # Written when the reviewer's 达标 decision differs from what the score gives.
+    pass_reason = models.TextField(_("改判理由"), blank=True)
     records = models.ManyToManyField(
         "activities.ActivityRecord",
         through="LinkedRecord",
@@ -807,13 +835,13 @@ class YearEndScore(TownshipScoped):
         _("新闻宣传"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     culture = models.DecimalField(
-        _("文化建设"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("廉政文化建设"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     opinion = models.DecimalField(
         _("网络舆情处置"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     innovation = models.DecimalField(
-        _("工作创新"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("创新创优"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     note = models.TextField(_("备注"), blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)

@@ -17,6 +17,7 @@ dict of per-item messages) when the input is refused; nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -159,7 +160,7 @@ def start_assessment(
         campaign_id = application.campaign_id
     else:
         if site is None:
-            raise AssessmentError(_("自评和预检须针对一个示范点。"))
+            raise AssessmentError(_("自评和预验收须针对一个示范点。"))
         allowed = {
             Assessment.Kind.SELF: {SiteStatus.CREATING, SiteStatus.SELF_ASSESSED},
             Assessment.Kind.PRECHECK: {SiteStatus.SELF_ASSESSED, SiteStatus.PRECHECKED},
@@ -173,7 +174,7 @@ def start_assessment(
             raise AssessmentError(_("该示范点已有一份未完成的同类评审，请先完成它。"))
         campaign_id = site.campaign_id
         if campaign_id is None:
-            raise AssessmentError(_("该示范点不属于任何创建活动。"))
+            raise AssessmentError(_("该示范点不属于任何创建工作。"))
     assessment = Assessment.objects.create(
         kind=kind,
         criteria_set=criteria_set,
@@ -206,9 +207,12 @@ class ScoreRow:
 
     item_id: int
     score: Decimal | None
+    # None: 达标 follows from the score and the item's pass line; True/False: the reviewer's
+    # own decision, which needs `pass_reason` when it differs from what the score gives.
     passed: bool | None
     finding: str = ""
     override_reason: str = ""
+    pass_reason: str = ""
     record_ids: list[int] = field(default_factory=list)
     evidence_ids: list[int] = field(default_factory=list)
     # The linked records the sheet showed for this item (it may show only the first few):
@@ -264,12 +268,21 @@ def save_scores(assessment: Assessment, rows: Sequence[ScoreRow], by) -> list[It
     changed = []
     for row in rows:
         score = scores[row.item_id]
-        before = (score.score, score.passed, score.finding, score.override_reason)
+        before = (
+            score.score,
+            score.passed,
+            score.finding,
+            score.override_reason,
+            score.pass_reason,
+        )
+        derived = score.item.passes(row.score)
         score.score = row.score
-        score.passed = row.passed
+        score.passed = derived if row.passed is None else row.passed
+        score.pass_reason = row.pass_reason.strip() if _judged_against_score(score, row) else ""
         score.finding = row.finding.strip()
         score.override_reason = row.override_reason.strip() if _overrides(score, row) else ""
-        if (score.score, score.passed, score.finding, score.override_reason) != before:
+        after = (score.score, score.passed, score.finding, score.override_reason, score.pass_reason)
+        if after != before:
             changed.append(score)  # only changed rows are written and get a history entry
     if changed:
         _update_scores(changed)
@@ -292,18 +305,25 @@ def _update_scores(changed: list[ItemScore]) -> None:
     60-item sheet; this statement is built in microseconds."""
     table = connection.ops.quote_name(ItemScore._meta.db_table)
     rows = ", ".join(
-        ["(CAST(%s AS integer), CAST(%s AS numeric), CAST(%s AS boolean), %s, %s)"] * len(changed)
+        ["(CAST(%s AS integer), CAST(%s AS numeric), CAST(%s AS boolean), %s, %s, %s)"]
+        * len(changed)
     )
     params = []
     for s in changed:
-        params += [s.pk, s.score, s.passed, s.finding, s.override_reason]
+        params += [s.pk, s.score, s.passed, s.finding, s.override_reason, s.pass_reason]
     sql = (
-        f"WITH v(id, score, passed, finding, reason) AS (VALUES {rows}) "  # noqa: S608 - only placeholders
+        f"WITH v(id, score, passed, finding, reason, pass_reason) AS (VALUES {rows}) "  # noqa: S608 - only placeholders
         f"UPDATE {table} SET score = v.score, passed = v.passed, finding = v.finding, "
-        f"override_reason = v.reason FROM v WHERE {table}.id = v.id"
+        f"override_reason = v.reason, pass_reason = v.pass_reason FROM v WHERE {table}.id = v.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _judged_against_score(score: ItemScore, row: ScoreRow) -> bool:
+    """The reviewer chose 达标/不达标 against what the score and the pass line give."""
+    derived = score.item.passes(row.score)
+    return row.passed is not None and derived is not None and row.passed != derived
 
 
 def _overrides(score: ItemScore, row: ScoreRow) -> bool:
@@ -318,6 +338,14 @@ def _row_problem(score: ItemScore, row: ScoreRow, allowed_records, evidence_owne
         return _("调整台账自动得分须写明理由。")
     if row.passed is True and row.score is None:
         return _("判定达标须先打分。")
+    if _judged_against_score(score, row) and not row.pass_reason.strip():
+        return _(
+            "得分 %(score)s 分（达标线 %(line)s 分）应判定为“%(derived)s”；改判须写明理由。"
+        ) % {
+            "score": row.score,
+            "line": score.item.pass_line,
+            "derived": _("达标") if score.item.passes(row.score) else _("不达标"),
+        }
     if any(pk not in allowed_records for pk in row.record_ids):
         return _("只能关联被评单位本年度已审核通过的活动记录。")
     for pk in row.evidence_ids:
@@ -410,14 +438,14 @@ def submit_application(campaign, sites: Iterable[Site], title: str, summary: str
     )
     for site in sites:
         if site.campaign_id != campaign.pk:
-            problems.append(_("%(site)s 不属于本年度创建活动。") % {"site": site})
+            problems.append(_("%(site)s 不属于本年度创建工作。") % {"site": site})
         elif site.status != SiteStatus.PRECHECKED:
             problems.append(
-                _("%(site)s 尚未完成预检（当前：%(status)s）。")
+                _("%(site)s 尚未完成预验收（当前：%(status)s）。")
                 % {"site": site, "status": site.get_status_display()}
             )
         elif not latest.get(site.pk):
-            problems.append(_("%(site)s 的预检未达标。") % {"site": site})
+            problems.append(_("%(site)s 的预验收未达标。") % {"site": site})
         elif site.unit_id in open_units:
             problems.append(_("%(site)s 还有未销号的整改事项。") % {"site": site})
     if problems:
@@ -486,7 +514,7 @@ def open_rectification(
         unit = finding.unit
         campaign_id = finding.spot_check.campaign_id if finding.spot_check_id else None
         if campaign_id is None:
-            raise AssessmentError(_("检查发现不属于任何创建活动。"))
+            raise AssessmentError(_("检查发现不属于任何创建工作。"))
         title = title or finding.text[:120]
     return Rectification.objects.create(
         campaign_id=campaign_id,
@@ -587,3 +615,49 @@ def recheck_rectification(
     rect.closed_at = timezone.now()
     rect.save()
     return rect
+
+
+DATE_TOKEN = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?(?:[-/.](\d{1,2})日?)?)?$")
+
+
+def search_linkable(assessment: Assessment, query: str, limit: int = 30):
+    """Records an item may link, matching every word of `query` in the title, the unit's name
+    or the date (2026, 2026-05, 2026-05-20, 2026年5月)."""
+    records = linkable_records(assessment).select_related("unit").order_by("-date", "-id")
+    for word in query.split():
+        match = DATE_TOKEN.match(word)
+        if match:
+            year, month, day = (int(g) if g else None for g in match.groups())
+            q = Q(date__year=year)
+            if month:
+                q &= Q(date__month=month)
+            if day:
+                q &= Q(date__day=day)
+            records = records.filter(q)
+        else:
+            records = records.filter(Q(title__icontains=word) | Q(unit__name__icontains=word))
+    return records[:limit]
+
+
+@transaction.atomic
+def link_records(assessment: Assessment, item_score_pk: int, record_ids: Sequence[int]) -> int:
+    """Add records to one item's evidence (the picker page without JavaScript); returns how
+    many were new. Only records the item may link are accepted."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_completed:
+        raise AssessmentError(_("评审已完成，不能再修改得分。"))
+    score = ItemScore.objects.filter(assessment=assessment, pk=item_score_pk).first()
+    if score is None:
+        raise AssessmentError(_("条目不属于本次评审。"))
+    wanted = set(record_ids)
+    allowed = set(linkable_records(assessment).filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - allowed:
+        raise AssessmentError(_("只能关联被评单位本年度已审核通过的活动记录。"))
+    have = set(
+        LinkedRecord.objects.filter(item_score=score, record_id__in=wanted).values_list(
+            "record_id", flat=True
+        )
+    )
+    new = [LinkedRecord(item_score=score, record_id=pk) for pk in sorted(wanted - have)]
+    LinkedRecord.objects.bulk_create(new)
+    return len(new)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_criteria, views_supervision
+from assessments import views, views_criteria, views_picker, views_supervision
 
 app_name = "assessments"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
         "<int:pk>/scores/<int:score_pk>/records/",
         views.linked_records,
         name="linked_records",
+    ),
+    path(
+        "<int:pk>/scores/<int:score_pk>/pick/",
+        views_picker.record_pick,
+        name="record_pick",
     ),
     path(
         "<int:pk>/scores/<int:score_pk>/evidence/",

@@ -62,7 +62,6 @@ from sites.models import Site
 from sites.models import Status as SiteStatus
 
 SHOWN_LINKS = 8  # linked records shown per item; "show all" loads the rest (htmx)
-PICKER_LIMIT = 300  # records listed in the sheet's picker; older ones are linked by number
 
 
 # ---------------------------------------------------------------------------- assessments
@@ -209,21 +208,12 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
                 "records_url": f"{evidence_prefix}{s.pk}/records/",
                 "evidence_html": evidence_html(s.item_id, linked_evidence[s.pk], editable),
                 "evidence_url": f"{evidence_prefix}{s.pk}/evidence/",
+                "pick_url": f"{evidence_prefix}{s.pk}/pick/",
                 "rectifications": rects[s.pk],
                 "error": (errors or {}).get(s.item_id, ""),
             }
         )
     groups, total, points = scoring.totals(scores)
-    picker = ""
-    if editable:
-        picker = mark_safe(  # noqa: S308 - titles escaped, the rest are ints and dates
-            "".join(
-                f'<option value="{pk}">{day:%Y-%m-%d} {escape(title)}</option>'
-                for pk, title, day in services.linkable_records(assessment)
-                .order_by("-date", "-id")
-                .values_list("pk", "title", "date")[:PICKER_LIMIT]
-            )
-        )
     return {
         "assessment": assessment,
         "rows": rows,
@@ -232,7 +222,6 @@ def sheet_context(request, assessment: Assessment, errors=None, posted=None) -> 
         "points": points,
         "editable": editable,
         "can_rectify": assessment.is_completed and scope.manages_township(assessment.township_id),
-        "picker": picker,
         "complete_form": CompleteForm(),
         "rect_form": RectificationOpenForm(),
         "posted": posted,

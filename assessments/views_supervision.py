@@ -24,6 +24,7 @@ from assessments.forms import (
 from assessments.models import Notice, SpotCheck, YearEndScore
 from assessments.services import AssessmentError
 from campaigns.access import get_campaign_for
+from campaigns.models import Campaign
 from organisations.access import scope_for
 from organisations.models import Organisation
 
@@ -41,7 +42,16 @@ def spot_check_list(request: HttpRequest) -> HttpResponse:
         .select_related("township", "campaign", "conducted_by")
         .order_by("-conducted_on", "-id")[:100]
     )
-    return render(request, "assessments/spot_check_list.html", {"checks": checks})
+    scope = scope_for(request.user)
+    # The campaigns the user may run a spot check in: a "new" button per campaign.
+    campaigns = Campaign.objects.filter(township__in=scope.office_townships).order_by(
+        "-year", "township__name"
+    )
+    return render(
+        request,
+        "assessments/spot_check_list.html",
+        {"checks": checks, "campaigns": campaigns},
+    )
 
 
 @login_required

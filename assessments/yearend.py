@@ -2,7 +2,7 @@
 
 Seed 003's indicators: organisation (组织领导), integrity education (廉政教育), news publicity
 (新闻宣传), culture construction (文化建设), online opinion handling (网络舆情处置), innovation
-(工作创新). Education and culture are computed from the approved ledger of the campaign —
+(创新创优). Education and culture are computed from the approved ledger of the campaign —
 `EDUCATION_TARGET` education activities (lectures, films, forums, contests) give full points,
 `CULTURE_TARGET` culture activities (exhibitions, banners, materials, commitments, visits)
 likewise, proportionally below; the other four are entered by office staff.

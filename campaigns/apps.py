@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = _("创建活动与任务")
+    verbose_name = _("创建工作与任务")
 
     def ready(self) -> None:
         from django.db.models.signals import post_save

@@ -98,7 +98,7 @@ class CampaignForm(forms.ModelForm):
                 pk=self.instance.pk
             )
             if clash.exists():
-                self.add_error("year", _("本镇该年度的创建活动已存在。"))
+                self.add_error("year", _("本镇该年度的创建工作已存在。"))
         if self.instance.pk and start and end and not self.errors:
             outside = self.instance.milestones.exclude(due_date__range=(start, end))
             if outside.exists():

@@ -57,8 +57,8 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["-year", "township__name"]
-        verbose_name = _("创建活动")
-        verbose_name_plural = _("创建活动")
+        verbose_name = _("创建工作")
+        verbose_name_plural = _("创建工作")
         constraints = [
             models.UniqueConstraint(fields=["township", "year"], name="campaign_one_per_year"),
             models.CheckConstraint(

@@ -144,7 +144,7 @@ def copy_campaign(source: Campaign, year: int, by=None) -> Campaign:
     no records."""
     years = year - source.year
     if Campaign.objects.filter(township_id=source.township_id, year=year).exists():
-        raise ValidationError({"year": _("本镇%(year)d年度的创建活动已存在。") % {"year": year}})
+        raise ValidationError({"year": _("本镇%(year)d年度的创建工作已存在。") % {"year": year}})
     name = source.name.replace(str(source.year), str(year))
     if name == source.name:
         name = f"{source.name}（{year}）"

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/copy/", views.campaign_copy, name="campaign_copy"),
     path("<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("<int:pk>/tasks/import/", views.task_import, name="task_import"),
+    path(
+        "<int:pk>/tasks/import/<uuid:token>/",
+        views.task_import_preview,
+        name="task_import_preview",
+    ),
     path("<int:pk>/tasks/template.xlsx", views.task_import_template, name="task_import_template"),
     path("<int:pk>/<slug:section>/", views.campaign_section, name="campaign_section"),
     path("tasks/", views.task_list, name="task_list"),

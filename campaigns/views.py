@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,8 +37,9 @@ from campaigns.forms import (
     TaskImportForm,
 )
 from campaigns.models import CampaignDomain, Phase, Task
+from organisations import sheets
 from organisations.access import scope_for
-from organisations.models import Organisation
+from organisations.models import Organisation, StagedImport
 from organisations.params import parse_id
 
 PAGE_SIZE = 50
@@ -86,7 +88,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         campaign = _save_campaign_form(request, form)
         if campaign:
-            messages.success(request, _("创建活动已建立，请继续设置实施阶段和工作任务。"))
+            messages.success(request, _("创建工作已建立，请继续设置实施阶段和工作任务。"))
             return redirect("campaigns:campaign_detail", campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
 
@@ -130,6 +132,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             campaign.creating_units.select_related("unit", "domain").order_by("domain__order")
         ),
         "can_manage": can_manage(request.user, campaign),
+        "can_read_year_end": scope_for(request.user).reads_township(
+            campaign.township_id, campaign.township.district_id
+        ),
         "copy_form": CopyForm(initial={"year": campaign.year + 1}),
     }
     return render(request, "campaigns/campaign_detail.html", context)
@@ -187,7 +192,7 @@ def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as err:
             messages.error(request, "；".join(err.messages))
         else:
-            messages.success(request, _("已复制为新年度的创建活动，请核对日期。"))
+            messages.success(request, _("已复制为新年度的创建工作，请核对日期。"))
             return redirect("campaigns:campaign_detail", new.pk)
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
@@ -388,23 +393,81 @@ def task_import_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload: read the table by its headers and check every row (nothing saved), then keep
+    the parsed rows and show the preview; errors of every row come back at once."""
     campaign = get_campaign_for(request.user, pk, write=True)
     form = TaskImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = spreadsheets.import_workbook(campaign, form.cleaned_data["file"])
+            payload = spreadsheets.parse_workbook(upload)
+            spreadsheets.apply_import(campaign, payload, commit=False)
         except spreadsheets.ImportFailed as failed:
             errors = failed.errors
         else:
+            staged = sheets.stash(
+                StagedImport.Kind.TASKS,
+                campaign.township_id,
+                request.user,
+                payload,
+                target_id=campaign.pk,
+                filename=upload.name,
+            )
+            return redirect("campaigns:task_import_preview", pk=campaign.pk, token=staged.token)
+    return render(
+        request,
+        "campaigns/task_import.html",
+        {"campaign": campaign, "form": form, "errors": errors},
+    )
+
+
+@login_required
+def task_import_preview(request: HttpRequest, pk: int, token) -> HttpResponse:
+    """GET: what the table will create. POST: create it, all or nothing, once."""
+    campaign = get_campaign_for(request.user, pk, write=True)
+    staged = sheets.get_staged_for(
+        request.user, token, kind=StagedImport.Kind.TASKS, target_id=campaign.pk
+    )
+    done_url = reverse("campaigns:task_list") + f"?campaign={campaign.pk}"
+    errors: list[str] = []
+    result = None
+    if request.method == "POST":
+        with transaction.atomic():
+            staged = sheets.get_staged_for(
+                request.user, token, kind=StagedImport.Kind.TASKS, target_id=campaign.pk, lock=True
+            )
+            if staged.committed_at:
+                messages.info(request, _("这张表已经导入过，没有重复导入。"))
+                return redirect(done_url)
+            if sheets.is_expired(staged):
+                errors = [_("预览已超过24小时，请重新上传。")]
+            else:
+                try:
+                    result = spreadsheets.apply_import(campaign, staged.payload, commit=True)
+                except spreadsheets.ImportFailed as failed:
+                    errors = failed.errors
+                else:
+                    staged.committed_at = timezone.now()
+                    staged.result = {"tasks": result.tasks, "units": result.units}
+                    staged.save(update_fields=["committed_at", "result"])
+        if not errors:
             messages.success(
                 request,
                 _("已导入 %(tasks)d 项任务、%(units)d 个单位。")
                 % {"tasks": result.tasks, "units": result.units},
             )
-            return redirect(reverse("campaigns:task_list") + f"?campaign={campaign.pk}")
+            return redirect(done_url)
+    elif staged.committed_at:
+        messages.info(request, _("这张表已经导入过，没有重复导入。"))
+        return redirect(done_url)
+    else:
+        try:
+            result = spreadsheets.apply_import(campaign, staged.payload, commit=False)
+        except spreadsheets.ImportFailed as failed:
+            errors = failed.errors
     return render(
         request,
-        "campaigns/task_import.html",
-        {"campaign": campaign, "form": form, "errors": errors},
+        "campaigns/task_import_preview.html",
+        {"campaign": campaign, "staged": staged, "result": result, "errors": errors},
     )

@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 class DashboardConfig(AppConfig):
     name = "dashboard"
-    verbose_name = _("验收看板")
+    verbose_name = _("创建工作推进情况")
 
     def ready(self) -> None:
-        from dashboard import panels  # noqa: F401  (panels register themselves)
+        from dashboard import (
+            panels,  # noqa: F401  (panels register themselves)
+            tallies,
+        )
+
+        tallies.connect()

@@ -125,3 +125,23 @@ def rebuild(campaign_ids: Iterable[int] | None = None) -> int:
     )
     transaction.on_commit(lambda: cached.records_changed(changed, districts))
     return len(figures)
+
+
+# --- units merged --------------------------------------------------------------------------------
+
+
+def _units_merged(sender, survivor, merged, **kwargs) -> None:
+    """organisations.services.merge_units moved records by UPDATE (organisations cannot call
+    into the ledger): rewrite both units' rows, inside the merge's transaction."""
+    from campaigns.models import Campaign
+
+    campaigns = Campaign.objects.filter(township_id=survivor.township_id).values_list(
+        "pk", flat=True
+    )
+    refresh_units([(c, u) for c in campaigns for u in (survivor.pk, merged.pk)])
+
+
+def connect() -> None:
+    from organisations.services import units_merged
+
+    units_merged.connect(_units_merged, dispatch_uid="dashboard.tallies.units_merged")

@@ -191,3 +191,49 @@ def get_unit_for(user, pk, *, write: bool = False):
         return scope.manages_township(unit.township_id)
 
     return get_object_for(user, Organisation.objects.units(), pk, write=write, can_write=can_write)
+
+
+def people_visible_to(user):
+    """People holding a role in a township the user runs (office staff), or in its units."""
+    from organisations.models import User
+
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    townships = scope.office_townships
+    if not townships:
+        return User.objects.none()
+    return User.objects.filter(
+        models.Q(roles__organisation__in=townships)
+        | models.Q(roles__organisation__township__in=townships)
+    ).distinct()
+
+
+def get_person_for(user, pk):
+    """A person the office manages: 404 for outsiders, 403 for leaders who only read."""
+    from organisations.models import User
+
+    scope = scope_for(user)
+    try:
+        return people_visible_to(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        read = scope.readable_townships
+        if (
+            read
+            and User.objects.filter(
+                models.Q(roles__organisation__in=read)
+                | models.Q(roles__organisation__township__in=read),
+                pk=pk,
+            ).exists()
+        ):
+            raise PermissionDenied from None
+        raise Http404 from None
+
+
+def office_townships_of(user):
+    """The townships whose units and people the user manages."""
+    from organisations.models import Organisation
+
+    scope = scope_for(user)
+    townships = Organisation.objects.townships().order_by("name")
+    return townships if scope.is_superuser else townships.filter(pk__in=scope.office_townships)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +17,11 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     # When the password was last set; older than PASSWORD_MAX_AGE_DAYS means a forced change.
     password_changed_at = models.DateTimeField(_("密码设置时间"), default=timezone.now)
+    # Set when office staff reset the password: the user must choose their own at next login
+    # (organisations.middleware.MustChangePasswordMiddleware sends them to the change page).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("用户")
@@ -100,6 +107,7 @@ class Organisation(models.Model):
         OTHER = "other", _("其他")
 
     name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
     code = models.SlugField(_("代码"), max_length=60, unique=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     unit_type = models.CharField(_("单位类型"), max_length=20, choices=UnitType.choices, blank=True)
@@ -122,6 +130,7 @@ class Organisation(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -262,3 +271,33 @@ class Role(models.Model):
     def clean(self) -> None:
         if self.organisation_id and self.organisation.level not in self.ALLOWED_LEVELS[self.kind]:
             raise ValidationError({"organisation": _("该角色不能设在这一层级的组织上。")})
+
+
+class StagedImport(models.Model):
+    """An uploaded Excel table, parsed and checked, waiting for the office to confirm it.
+
+    The preview page shows what it would create; the commit re-checks every row against the
+    database as it is then and saves all or nothing. The token is the one-time key of the
+    confirm button: a second confirm finds `committed_at` set and changes nothing."""
+
+    class Kind(models.TextChoices):
+        TASKS = "tasks", _("工作任务")
+        PEOPLE = "people", _("单位和联络员")
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    township = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveIntegerField(null=True, blank=True)  # e.g. the campaign
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.filename}"

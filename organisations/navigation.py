@@ -25,9 +25,9 @@ OFFICE, LIAISON, LEADER, REVIEWER = "office", "liaison", "leader", "reviewer"
 ALL = frozenset({OFFICE, LIAISON, LEADER, REVIEWER})
 
 ENTRIES = [
-    NavEntry("dashboard:township", _("验收看板"), frozenset({OFFICE, LEADER})),
-    NavEntry("dashboard:district", _("全区看板"), frozenset({REVIEWER})),
-    NavEntry("campaigns:campaign_list", _("创建活动"), frozenset({OFFICE, LEADER})),
+    NavEntry("dashboard:township", _("创建工作推进情况"), frozenset({OFFICE, LEADER})),
+    NavEntry("dashboard:district", _("全区推进情况"), frozenset({REVIEWER})),
+    NavEntry("campaigns:campaign_list", _("创建工作"), frozenset({OFFICE, LEADER})),
     NavEntry("campaigns:task_list", _("工作任务"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("activities:record_create", _("填报活动"), frozenset({LIAISON})),
     NavEntry("activities:record_list", _("活动台账"), frozenset({OFFICE, LEADER, LIAISON})),
@@ -35,8 +35,10 @@ ENTRIES = [
     NavEntry("sites:site_list", _("示范点"), frozenset({OFFICE, LEADER, LIAISON, REVIEWER})),
     NavEntry("assessments:assessment_list", _("评审验收"), ALL),
     NavEntry("assessments:rectification_list", _("整改"), frozenset({OFFICE, LEADER, LIAISON})),
+    NavEntry("assessments:spot_check_list", _("督导抽查"), frozenset({OFFICE, LEADER})),
     NavEntry("reports:report_list", _("报告材料"), frozenset({OFFICE, LEADER, REVIEWER})),
     NavEntry("organisations:unit_list", _("单位"), frozenset({OFFICE, LEADER})),
+    NavEntry("organisations:person_list", _("人员"), frozenset({OFFICE})),
 ]
 
 

@@ -65,7 +65,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/unit_list.html",
-        {"page": page, "unit_types": Organisation.UnitType.choices, "unit_type": unit_type},
+        {
+            "page": page,
+            "unit_types": Organisation.UnitType.choices,
+            "unit_type": unit_type,
+            "can_manage": scope.is_office or scope.is_superuser,
+        },
     )
 
 

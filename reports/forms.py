@@ -16,7 +16,7 @@ RECORD_SCOPES = [
 
 
 class ReportRequestForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("创建活动"), queryset=None, empty_label=None)
+    campaign = forms.ModelChoiceField(label=_("创建工作"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("报告类型"), choices=Kind.choices)
     month = forms.CharField(
         label=_("月份"),

@@ -59,7 +59,7 @@ class Report(TownshipScoped):
 
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("创建活动"), on_delete=models.CASCADE, related_name="reports"
+        Campaign, verbose_name=_("创建工作"), on_delete=models.CASCADE, related_name="reports"
     )
     township = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", editable=False

@@ -14,7 +14,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class SiteCreateForm(forms.Form):
-    campaign = forms.ModelChoiceField(Campaign.objects.none(), label=_("创建活动"))
+    campaign = forms.ModelChoiceField(Campaign.objects.none(), label=_("创建工作"))
     unit = forms.ModelChoiceField(Organisation.objects.none(), label=_("创建单位"))
     domain = forms.ModelChoiceField(Domain.objects.all(), label=_("领域"))
     name = forms.CharField(label=_("示范点名称"), max_length=120)
@@ -32,7 +32,7 @@ class SiteCreateForm(forms.Form):
         data = super().clean()
         campaign, unit = data.get("campaign"), data.get("unit")
         if campaign and unit and unit.township_id != campaign.township_id:
-            self.add_error("unit", _("该单位不属于所选创建活动的镇。"))
+            self.add_error("unit", _("该单位不属于所选创建工作的镇。"))
         return data
 
 

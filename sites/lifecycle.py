@@ -42,7 +42,7 @@ STEPS = {
         Step("return_plan", _("退回创建方案"), frozenset({Status.PLAN_SUBMITTED}), Status.CANDIDATE, "office", True),
         Step("start_creating", _("开始创建"), frozenset({Status.PLAN_APPROVED}), Status.CREATING, "office"),
         Step("self_assess", _("完成自评"), frozenset({Status.CREATING, Status.SELF_ASSESSED}), Status.SELF_ASSESSED, "system"),
-        Step("precheck", _("完成预检"), frozenset({Status.SELF_ASSESSED, Status.PRECHECKED}), Status.PRECHECKED, "system"),
+        Step("precheck", _("完成预验收"), frozenset({Status.SELF_ASSESSED, Status.PRECHECKED}), Status.PRECHECKED, "system"),
         Step("apply", _("申报验收"), frozenset({Status.PRECHECKED}), Status.APPLIED, "system"),
         Step("name", _("命名授牌"), frozenset({Status.APPLIED}), Status.NAMED, "decider"),
         Step("reject", _("验收未通过"), frozenset({Status.APPLIED}), Status.NOT_ACCEPTED, "decider", True),

@@ -40,7 +40,7 @@ class Status(models.TextChoices):
     PLAN_APPROVED = "plan_approved", _("方案已批准")
     CREATING = "creating", _("创建中")
     SELF_ASSESSED = "self_assessed", _("已自评")
-    PRECHECKED = "prechecked", _("已预检")
+    PRECHECKED = "prechecked", _("已预验收")
     APPLIED = "applied", _("已申报")
     NAMED = "named", _("已命名")
     NOT_ACCEPTED = "not_accepted", _("未通过验收")
@@ -82,7 +82,7 @@ class SiteQuerySet(ScopedQuerySet):
 class Site(TownshipScoped):
     campaign = models.ForeignKey(
         "campaigns.Campaign",
-        verbose_name=_("创建活动"),
+        verbose_name=_("创建工作"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

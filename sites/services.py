@@ -53,7 +53,7 @@ def create_site(campaign, unit, domain, name: str, by, **profile) -> Site:
     if unit.township_id != campaign.township_id:
         raise IllegalTransition(_("该单位不属于本镇，不能作为本镇的候选示范点。"))
     if Site.objects.filter(campaign=campaign, unit=unit).exists():
-        raise IllegalTransition(_("该单位在本年度创建活动中已有示范点。"))
+        raise IllegalTransition(_("该单位在本年度创建工作中已有示范点。"))
     site = Site.objects.create(
         campaign=campaign,
         unit=unit,

@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("dashboard", "0002_fill_tallies"),
-        ("activities", "0006_quantities_measures"),
+        ("activities", "0007_quantities_measures"),
     ]
 
     operations = [

@@ -21,3 +21,12 @@ def percent(part, whole) -> int:
         return round(100 * float(part) / float(whole)) if whole else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.simple_tag(takes_context=True)
+def person_phone(context, person) -> str:
+    """{% person_phone user %}: the phone as the viewing user may see it (organisations.display)."""
+    from organisations.display import phone_for
+
+    request = context.get("request")
+    return phone_for(getattr(request, "user", None), person)

@@ -34,7 +34,7 @@ def _notice_for(campaign: Campaign, parameters: dict):
     else:
         notice = notices.order_by("-status", "-as_of", "-id").first()  # published first
     if notice is None:
-        raise ValidationError(_("该创建活动还没有通报，请先在评审验收中起草通报。"))
+        raise ValidationError(_("该创建工作还没有通报，请先在评审验收中起草通报。"))
     return notice
 
 

@@ -90,7 +90,7 @@ def test_submit_without_evidence_is_refused_and_nothing_saved(liaison):
     ("overrides", "field", "message"),
     [
         ({"date": "2026-06-16"}, "date", "不能晚于今天"),
-        ({"date": "2026-03-01"}, "date", "应在创建活动期间"),
+        ({"date": "2026-03-01"}, "date", "应在创建工作期间"),
         ({"participants": "-5"}, "participants", "参加人数不能为负数"),
         ({"title": ""}, "title", "这个字段是必填项"),
     ],

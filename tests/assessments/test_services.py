@@ -26,7 +26,10 @@ def full_rows(assessment, score=Decimal(8), passed=True, overrides=None):
     rows = []
     for s in assessment.scores.select_related("item"):
         value = s.auto_score if s.auto_score is not None else score
-        rows.append(ScoreRow(item_id=s.item_id, score=value, passed=passed))
+        # A reviewer who marks an item 达标 against its score writes why (issue 14 item 8).
+        rows.append(
+            ScoreRow(item_id=s.item_id, score=value, passed=passed, pass_reason="现场复核认可")
+        )
     for row in rows:
         for key, value in overrides.get(row.item_id, {}).items():
             setattr(row, key, value)
@@ -191,7 +194,7 @@ def test_application_needs_a_passed_precheck_and_no_open_rectification(world, cr
     site_a1.refresh_from_db()
     with pytest.raises(AssessmentError) as exc:
         services.submit_application(world.campaign_a, [site_a1], "申报", "", world.office_a)
-    assert "预检未达标" in exc.value.message
+    assert "预验收未达标" in exc.value.message
     assert not Application.objects.exists()
 
 

@@ -90,7 +90,7 @@ def test_create_form_defaults_to_the_eight_into(world, login):
     ("over", "field", "message"),
     [
         ({"end_date": "2027-03-01"}, "end_date", "结束日期不能早于开始日期。"),
-        ({"year": 2026}, "year", "本镇该年度的创建活动已存在。"),
+        ({"year": 2026}, "year", "本镇该年度的创建工作已存在。"),
         ({"domains": [], "new_domain": ""}, "domains", "请至少选择一个创建领域。"),
         ({"monthly_report_day": 31}, "monthly_report_day", "月报报送日须在1至28日之间。"),
     ],

@@ -71,7 +71,7 @@ def test_leader_dashboard_on_a_phone(world, live_server, monkeypatch):
             page.goto(f"{base}/dashboard/township/")
             for name in ("domains", "records", "trend"):
                 page.wait_for_selector(f"[data-chart={name}] canvas", timeout=10_000)
-            assert "甲镇验收看板" in page.content()
+            assert "甲镇创建工作推进情况" in page.content()
             assert page.evaluate("document.documentElement.scrollWidth") <= 375
             page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
             assert problems == []

@@ -23,7 +23,7 @@ def test_office_sees_own_township(known, world, login):
     response = login(world.office_a).get(URL)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "甲镇验收看板" in body
+    assert "甲镇创建工作推进情况" in body
     assert "实施创建阶段" in body
     assert "剩余 25 天" in body
     assert "2026年7月20日" in body  # the next milestone, the Chinese way

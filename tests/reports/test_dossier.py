@@ -92,7 +92,7 @@ def test_figures_and_names_in_pdf(world, dossier_data, tmp_path, settings, needs
     text = pdf_text(rendered.pdf, tmp_path).replace(" ", "")
     for site in dossier_data["sites"]:
         assert site.name in text
-    assert "满分15分，自评15分，镇预检14分" in text
+    assert "满分15分，自评15分，镇预验收14分" in text
     assert "补齐活动台账（1）" in text
     assert "甲镇2026年创建廉政文化示范区域" in text
 

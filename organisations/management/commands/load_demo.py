@@ -6,7 +6,7 @@ from organisations.demo_framework import DemoContext, parts
 
 
 class Command(BaseCommand):
-    help = "建立演示数据：种子方案中的镇、区、单位、人员与创建活动（可重复运行，不会重复创建）"
+    help = "建立演示数据：种子方案中的镇、区、单位、人员与创建工作（可重复运行，不会重复创建）"
 
     def handle(self, *args, **options):
         ctx = DemoContext(today=timezone.localdate(), write=self.stdout.write)

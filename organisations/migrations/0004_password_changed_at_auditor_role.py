@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0002_default_domains'),
+        ('organisations', '0003_office_people_and_staged_imports'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0005_ledger_indexes'),
+        ('activities', '0007_quantities_measures'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ def fill_quantities(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0005_ledger_indexes'),
+        ('activities', '0006_withdraw_version_token_evidence_history'),
         ('campaigns', '0004_task_open_due'),
         ('organisations', '0002_default_domains'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
