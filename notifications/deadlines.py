@@ -179,8 +179,10 @@ class MilestoneProvider(Provider):
 
 
 class CreationPlanProvider(Provider):
-    """Each creating unit submits its creation plan by the campaign's plan-due milestone; done
-    once its site has a plan submitted or approved (a returned plan is due again)."""
+    """Every creating unit and every lead unit of a campaign owes a creation plan by the
+    campaign's plan-due milestone (`campaigns.plans`); the object is the unit. Done once the
+    unit has a plan waiting or approved — its own (`UnitPlan`) or its site's; a returned plan
+    makes it due again. Units that owe nothing are never chased."""
 
     kind = "creation_plan"
     label = _("创建方案报送")
@@ -198,29 +200,43 @@ class CreationPlanProvider(Provider):
         due = dict(milestones.values_list("campaign_id", "due_date"))
         if not due:
             return
-        from sites.models import CreationPlan
+        from campaigns.models import CampaignDomain, UnitPlan
+        from campaigns.plans import site_plan_units
 
-        plan_in = CreationPlan.objects.filter(
-            site__campaign_id=OuterRef("campaign_id"),
-            site__unit_id=OuterRef("unit_id"),
-            status__in=[CreationPlan.Status.SUBMITTED, CreationPlan.Status.APPROVED],
+        wanted = set(object_ids) if object_ids is not None else None
+        owed = set(
+            CreatingUnit.objects.filter(campaign_id__in=list(due)).values_list(
+                "campaign_id", "unit_id"
+            )
+        ) | set(
+            CampaignDomain.objects.filter(
+                campaign_id__in=list(due), lead_unit__isnull=False
+            ).values_list("campaign_id", "lead_unit_id")
         )
-        qs = CreatingUnit.objects.filter(campaign_id__in=list(due)).exclude(Exists(plan_in))
-        if object_ids is not None:
-            qs = qs.filter(pk__in=list(object_ids))
-        rows = qs.values_list("pk", "campaign_id", "campaign__township_id", "unit_id", "unit__name")
-        for pk, campaign_id, township_id, unit_id, unit_name in rows.order_by("pk").iterator(
-            chunk_size=CHUNK
-        ):
+        if wanted is not None:
+            owed = {(c, u) for c, u in owed if u in wanted}
+        if not owed:
+            return
+        answered = set(
+            UnitPlan.objects.filter(campaign_id__in=list(due))
+            .live()
+            .values_list("campaign_id", "unit_id")
+        ) | site_plan_units(due)
+        owed -= answered
+        units = dict(
+            Organisation.objects.filter(pk__in={u for _c, u in owed}).values_list("pk", "name")
+        )
+        townships = dict(Campaign.objects.filter(pk__in=list(due)).values_list("pk", "township_id"))
+        for campaign_id, unit_id in sorted(owed, key=lambda cu: (cu[1], cu[0])):
             yield Deadline(
                 kind=self.kind,
-                object_id=pk,
+                object_id=unit_id,
                 due_date=due[campaign_id],
                 campaign_id=campaign_id,
-                township_id=township_id,
+                township_id=townships[campaign_id],
                 unit_id=unit_id,
-                title=str(_("报送创建方案：%(unit)s") % {"unit": unit_name}),
-                url=url_or_blank("sites:site_list"),
+                title=str(_("报送创建方案：%(unit)s") % {"unit": units[unit_id]}),
+                url=url_or_blank("campaigns:unit_plans", campaign_id),
             )
 
 

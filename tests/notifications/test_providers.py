@@ -43,6 +43,28 @@ def test_a_submitted_creation_plan_stops_the_reminders(world, sweep_at):
     assert sent("creation_plan") == [("liaison_a2", -1)]  # a returned plan is due again
 
 
+def test_creation_plans_chase_only_units_that_owe_one(world, sweep_at):
+    """Creating units and lead units owe a plan, with or without a site; nobody else."""
+    from campaigns import plans
+    from campaigns.models import CampaignDomain
+    from organisations.models import Role
+    from sites.demo import DemoFile
+    from tests.factories import UnitFactory, UserFactory, give_role
+
+    CreatingUnit.objects.create(campaign=world.campaign_a, unit=world.unit_a1, domain=domain())
+    CampaignDomain.objects.create(
+        campaign=world.campaign_a, domain=domain("schools"), lead_unit=world.unit_a2
+    )
+    bystander = UnitFactory(parent=world.township_a)
+    give_role(UserFactory(username="bystander"), bystander, Role.Kind.LIAISON)
+    milestone_due(world.campaign_a, TODAY + dt.timedelta(days=1), kind=Milestone.Kind.PLAN_DUE)
+    plans.submit_plan(world.campaign_a, world.unit_a1, DemoFile("方案.pdf"), world.liaison_a1)
+    sweep_at(TODAY)
+    assert sent("creation_plan") == [("liaison_a2", -1)]
+    note = world.liaison_a2.notifications.get(kind="creation_plan")
+    assert note.url.endswith(f"/campaigns/{world.campaign_a.pk}/plans/")
+
+
 def test_rectification_reminded_until_answered(world, sweep_at):
     item = Rectification.objects.create(
         campaign=world.campaign_a,
