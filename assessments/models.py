@@ -774,8 +774,9 @@ class NoticeEntry(models.Model):
 class YearEndScore(TownshipScoped):
     """Year-end integrity-responsibility assessment of one unit (seed 003's indicators).
 
-    Integrity education and culture construction are computed from the approved ledger by
-    `assessments.services.compute_year_end`; the other four are entered by office staff.
+    Integrity education and culture construction are computed from the approved ledger, news
+    publicity from the approved publicity ledger, by `assessments.yearend.compute_year_end`;
+    the other three are entered by office staff (who may override publicity, with a reason).
     """
 
     MAX_POINTS = {
@@ -806,6 +807,13 @@ class YearEndScore(TownshipScoped):
     publicity = models.DecimalField(
         _("新闻宣传"), max_digits=4, decimal_places=1, null=True, blank=True
     )
+    # 新闻宣传 is computed from the approved publicity ledger (activities.publicity) into
+    # `publicity_auto`; `publicity` is what counts: the computed figure, or the office's
+    # override when `publicity_reason` says why.
+    publicity_auto = models.DecimalField(
+        _("新闻宣传（按报道计算）"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    publicity_reason = models.CharField(_("新闻宣传调整理由"), max_length=200, blank=True)
     culture = models.DecimalField(
         _("文化建设"), max_digits=4, decimal_places=1, null=True, blank=True
     )

@@ -32,6 +32,7 @@ ENTRIES = [
     NavEntry("activities:record_create", _("填报活动"), frozenset({LIAISON})),
     NavEntry("activities:record_list", _("活动台账"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("activities:review_queue", _("审核"), frozenset({OFFICE})),
+    NavEntry("activities:publicity_list", _("宣传报道"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("sites:site_list", _("示范点"), frozenset({OFFICE, LEADER, LIAISON, REVIEWER})),
     NavEntry("assessments:assessment_list", _("评审验收"), ALL),
     NavEntry("assessments:rectification_list", _("整改"), frozenset({OFFICE, LEADER, LIAISON})),
