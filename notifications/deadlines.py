@@ -286,7 +286,7 @@ class SiteReviewProvider(Provider):
 
         qs = self.narrow(
             Site.objects.filter(
-                status__in=[Status.NAMED, Status.REVIEW_DUE],
+                status__in=[Status.NAMED, Status.RECOMMENDED, Status.REVIEW_DUE],
                 campaign__isnull=False,
                 next_review_due__isnull=False,
             ),

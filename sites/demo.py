@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from organisations.models import Domain
 from sites import services
-from sites.models import Level, Site, SiteEvent, Status, VisitorCount, VisitRoute
+from sites.models import (
+    Level,
+    Site,
+    SiteEvent,
+    SiteNaming,
+    Status,
+    Theme,
+    VisitorCount,
+    VisitRoute,
+)
 
 # A minimal, valid one-page PDF for the demo creation plans.
 DEMO_PDF = (
@@ -62,6 +71,14 @@ def _named(ctx, unit_code: str, name: str, domain: str, named_on: dt.date, **pro
         from_status=Status.APPLIED,
         to_status=Status.NAMED,
         note=f"{site.get_level_display()} {site.named_doc_number}",
+        by=ctx.users["reviewer"],
+        at=now,
+    )
+    SiteNaming.objects.create(
+        site=site,
+        level=site.level,
+        doc_number=site.named_doc_number,
+        named_on=named_on,
         by=ctx.users["reviewer"],
         at=now,
     )
@@ -127,6 +144,16 @@ def load(ctx) -> None:
         exhibition_sections=SECTIONS,
         description="以“廉洁从小做起”为主题，面向师生和家长开放。",
     )
+    # moved up: recommended by the district and named at 市级 (seed 003: 省市区三级示范点)
+    reviewer = ctx.users["reviewer"]
+    services.transition(school, "recommend", reviewer, "区纪委择优推荐")
+    services.transition(
+        school,
+        "name_higher",
+        reviewer,
+        doc_number=f"市纪委〔{today.year}〕12号",
+        named_on=today - dt.timedelta(days=30),
+    )
     month = today.replace(day=1)
     for n in range(6):
         month = (month - dt.timedelta(days=1)).replace(day=1)
@@ -149,8 +176,18 @@ def load(ctx) -> None:
     route = VisitRoute(
         township=ctx.township,
         name="清溪镇廉政文化参观学习线路",
+        theme=Theme.INTEGRITY,
         description="镇机关—中心小学，约两小时。",
         duration_hours=Decimal("2"),
     )
     services.save_route(route, [organs.pk, school.pk], office)
+    district_route = VisitRoute(
+        township=None,
+        district=ctx.district,
+        name="通和区警示教育参观学习线路",
+        theme=Theme.WARNING,
+        description="全区线路：中心小学廉洁教育基地—清溪村廉政文化广场，跨镇串联。",
+        duration_hours=Decimal("3"),
+    )
+    services.save_route(district_route, [school.pk, qingxi.pk], reviewer)
     ctx.extra["demo_sites"] = {"qingxi": qingxi, "shiqiao": shiqiao, "school": school}

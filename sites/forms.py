@@ -127,8 +127,8 @@ class StepForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == "name":
-            if not data.get("level"):
+        if data.get("action") in ("name", "name_higher"):
+            if data.get("action") == "name" and not data.get("level"):
                 self.add_error("level", _("请选择命名级别。"))
             if not data.get("doc_number", "").strip():
                 self.add_error("doc_number", _("请填写命名文号。"))
@@ -166,12 +166,15 @@ MAX_STOPS = 10
 class RouteForm(forms.ModelForm):
     class Meta:
         model = VisitRoute
-        fields = ["name", "description", "duration_hours"]
+        fields = ["name", "theme", "description", "duration_hours"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, sites=None, township=None, **kwargs):
+    def __init__(self, *args, sites=None, township=None, district=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.township = township
+        self.district = district
+        self.fields["theme"].required = True
+        self.fields["theme"].error_messages["required"] = _("请选择线路主题。")
         stops = (
             list(self.instance.stops.order_by("order").values_list("site_id", flat=True))
             if self.instance.pk
@@ -199,5 +202,15 @@ class RouteForm(forms.ModelForm):
             .exists()
         ):
             self.add_error("name", _("本镇已有同名线路。"))
+        if (
+            self.township is None
+            and self.district is not None
+            and VisitRoute.objects.filter(
+                township__isnull=True, district=self.district, name=data.get("name")
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("name", _("全区已有同名线路。"))
         data["site_ids"] = [s.pk for s in chosen]
         return data
