@@ -130,6 +130,18 @@ class CriteriaItem(models.Model):
     # application) in the assessment's year, of this type (blank = any) and domain (null = any);
     # `auto_target` of them give full points, fewer give a proportional share.
     auto_target = models.PositiveSmallIntegerField(_("自动计分：达标次数"), null=True, blank=True)
+    # What is counted: the ledger (above), or the unit's publicity positions (宣传阵地) — how
+    # many are in use, or how many updates they had in the year ("定期更新").
+    auto_source = models.CharField(
+        _("自动计分：来源"),
+        max_length=20,
+        choices=[
+            ("ledger", _("活动台账")),
+            ("positions", _("宣传阵地数")),
+            ("position_updates", _("宣传阵地更新次数")),
+        ],
+        default="ledger",
+    )
     auto_type = models.CharField(
         _("自动计分：活动类型"), max_length=20, choices=ActivityType.choices, blank=True
     )

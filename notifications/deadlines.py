@@ -312,6 +312,67 @@ class SiteReviewProvider(Provider):
             )
 
 
+class PositionProvider(Provider):
+    """A publicity position (宣传阵地) falls due for an update `position_update_days` (the
+    campaign's reminder policy) after its last update — or its set-up date before any; its
+    unit's liaisons are reminded and then chased. Recording an update moves the date on, so the
+    old reminders go quiet. Only due dates inside the campaign's window count."""
+
+    kind = "position_update"
+    label = _("宣传阵地更新")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        from django.db.models import Max
+        from django.db.models.functions import Coalesce
+
+        from notifications.models import ReminderPolicy
+        from sites.models import Position
+        from sites.positions import DEFAULT_STALE_DAYS
+
+        campaigns = Campaign.objects.all()
+        if campaign_ids is not None:
+            campaigns = campaigns.filter(pk__in=list(campaign_ids))
+        rows = list(campaigns.values_list("pk", "township_id", "start_date", "end_date"))
+        if not rows:
+            return
+        days_of = dict(
+            ReminderPolicy.objects.filter(campaign_id__in=[r[0] for r in rows]).values_list(
+                "campaign_id", "position_update_days"
+            )
+        )
+        wanted = list(dates) if dates is not None else None
+        for campaign_id, township_id, start, end in rows:
+            days = dt.timedelta(days=days_of.get(campaign_id) or DEFAULT_STALE_DAYS)
+            qs = Position.objects.filter(township_id=township_id, is_active=True).annotate(
+                last=Coalesce(Max("updates__updated_on"), "set_up_on")
+            )
+            if object_ids is not None:
+                qs = qs.filter(pk__in=list(object_ids))
+            if wanted is not None:
+                qs = qs.filter(last__in=[d - days for d in wanted])
+            if before is not None:
+                qs = qs.filter(last__lt=before - days)
+            qs = qs.filter(last__gte=start - days, last__lte=end - days)
+            for pk, last, name, unit_id, unit_name in (
+                qs.values_list("pk", "last", "name", "unit_id", "unit__name")
+                .order_by("pk")
+                .iterator(chunk_size=CHUNK)
+            ):
+                yield Deadline(
+                    kind=self.kind,
+                    object_id=pk,
+                    due_date=last + days,
+                    campaign_id=campaign_id,
+                    township_id=township_id,
+                    unit_id=unit_id,
+                    title=str(
+                        _("宣传阵地待更新：%(name)s（%(unit)s）")
+                        % {"name": name, "unit": unit_name}
+                    ),
+                    url=url_or_blank("sites:position_detail", pk),
+                )
+
+
 class MonthlyReportProvider(Provider):
     """The monthly integrity-information report (廉政信息月报): every unit, by the campaign's day.
 
@@ -436,6 +497,7 @@ for _provider in (
     CreationPlanProvider(),
     RectificationProvider(),
     SiteReviewProvider(),
+    PositionProvider(),
     MonthlyReportProvider(),
 ):
     register(_provider)

@@ -34,6 +34,7 @@ ENTRIES = [
     NavEntry("activities:review_queue", _("审核"), frozenset({OFFICE})),
     NavEntry("activities:publicity_list", _("宣传报道"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("sites:site_list", _("示范点"), frozenset({OFFICE, LEADER, LIAISON, REVIEWER})),
+    NavEntry("sites:position_list", _("宣传阵地"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("assessments:assessment_list", _("评审验收"), ALL),
     NavEntry("assessments:rectification_list", _("整改"), frozenset({OFFICE, LEADER, LIAISON})),
     NavEntry("reports:report_list", _("报告材料"), frozenset({OFFICE, LEADER, REVIEWER})),

@@ -452,3 +452,101 @@ class RouteStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route} · {self.order}. {self.site}"
+
+
+# ---------------------------------------------------------------------------- 宣传阵地
+
+
+class PositionKind(models.TextChoices):
+    WINDOW = "window", _("橱窗")
+    BOARD = "board", _("宣传栏")
+    WALL = "wall", _("文化墙")
+    BOOKHOUSE = "bookhouse", _("廉政书屋")
+    OTHER = "other", _("其他阵地")
+
+
+def position_photo_path(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"positions/{instance.photo_sha256[:2]}/{instance.photo_sha256}.{ext}"
+
+
+class PositionQuerySet(ScopedQuerySet):
+    township_lookup = "township"
+    unit_lookup = "unit"
+
+    def with_last_update(self):
+        """`last_updated_on`: the latest update's date, or the set-up date before any."""
+        from django.db.models import Max
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(
+            last_updated_on=Coalesce(Max("updates__updated_on"), "set_up_on"),
+            update_count=models.Count("updates"),
+        )
+
+
+class Position(TownshipScoped):
+    """A publicity position (宣传阵地) of a unit: a window, board, wall or reading room, with
+    the place it stands and a photo. "定期更新" is read from its `PositionUpdate` rows."""
+
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="positions"
+    )
+    township = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=PositionKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    place = models.CharField(_("位置"), max_length=200)
+    set_up_on = models.DateField(_("设立日期"))
+    photo = models.FileField(_("照片"), upload_to=position_photo_path, max_length=200, blank=True)
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit_id", "kind", "name"]
+        verbose_name = _("宣传阵地")
+        verbose_name_plural = _("宣传阵地")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="position_name_once_per_unit"),
+        ]
+        indexes = [models.Index(fields=["township", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PositionUpdate(models.Model):
+    """One refresh of a position's content (更新): when, what was put up, a photo."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="updates")
+    updated_on = models.DateField(_("更新日期"))
+    content = models.CharField(_("更新内容"), max_length=300)
+    photo = models.FileField(_("照片"), upload_to=position_photo_path, max_length=200, blank=True)
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position_id", "-updated_on", "-id"]
+        verbose_name = _("阵地更新")
+        verbose_name_plural = _("阵地更新")
+        indexes = [models.Index(fields=["position", "updated_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.position} · {self.updated_on}"

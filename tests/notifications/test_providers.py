@@ -105,3 +105,26 @@ def test_application_milestone_met_once_applied(world, sweep_at):
     )
     sweep_at(TODAY)
     assert sent("milestone") == [("office_b", 3)]
+
+
+def test_reminder_when_not_updated_for_the_policy_days(world, sweep_at):
+    from notifications.models import ReminderPolicy
+    from sites import positions
+
+    ReminderPolicy.objects.create(campaign=world.campaign_a, position_update_days=30)
+    position = positions.create_position(
+        world.unit_a1,
+        {"kind": "board", "name": "宣传栏", "place": "村口", "set_up_on": dt.date(2026, 3, 1)},
+        None,
+        world.liaison_a1,
+    )
+    positions.add_update(position, TODAY - dt.timedelta(days=29), "更新", None, world.liaison_a1)
+    sweep_at(TODAY)
+    assert sent("position_update") == [("liaison_a1", -1)]
+    note = world.liaison_a1.notifications.get(kind="position_update")
+    assert note.url.endswith(f"/positions/{position.pk}/")
+    # an update moves the due date on: the chase for the old date goes quiet
+    positions.add_update(position, TODAY, "又更新了", None, world.liaison_a1)
+    sweep_at(TODAY + dt.timedelta(days=1))
+    sweep_at(TODAY + dt.timedelta(days=4))
+    assert sent("position_update") == [("liaison_a1", -1)]
