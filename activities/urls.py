@@ -33,7 +33,7 @@ urlpatterns = [
     path("publicity/<int:pk>/edit/", views_publicity.publicity_edit, name="publicity_edit"),
     path("publicity/<int:pk>/review/", views_publicity.publicity_review, name="publicity_review"),
     path(
-        "publicity/<int:pk>/clipping/",
+        "publicity/<int:pk>/file/",
         views_publicity.publicity_clipping,
         name="publicity_clipping",
     ),

@@ -43,6 +43,15 @@ def unit_plans(request: HttpRequest, pk: int) -> HttpResponse:
     rows = plans.board(campaign, unit_ids=unit_ids)
     owed = {row.unit.pk: row.reasons for row in rows}
     units = _submit_units(scope, campaign, owed)
+    can_review = scope.manages_township(campaign.township_id)
+    for row in rows:
+        for plan in row.plans:
+            # one review form per waiting plan, its ids prefixed so none repeats on the page
+            plan.review_form = (
+                UnitPlanReviewForm(auto_id=f"id_plan{plan.pk}_%s")
+                if can_review and plan.status == UnitPlan.Status.SUBMITTED
+                else None
+            )
     return render(
         request,
         "campaigns/unit_plans.html",
@@ -53,9 +62,8 @@ def unit_plans(request: HttpRequest, pk: int) -> HttpResponse:
             "answered": sum(1 for r in rows if r.answered),
             "approved": sum(1 for r in rows if r.state == UnitPlan.Status.APPROVED),
             "reads_all": reads_all,
-            "can_review": scope.manages_township(campaign.township_id),
+            "can_review": can_review,
             "form": UnitPlanForm(units=units) if units else None,
-            "review_form": UnitPlanReviewForm(),
         },
     )
 

@@ -21,9 +21,9 @@ urlpatterns = [
     path("positions/<int:pk>/", views_positions.position_detail, name="position_detail"),
     path("positions/<int:pk>/edit/", views_positions.position_edit, name="position_edit"),
     path("positions/<int:pk>/update/", views_positions.position_update, name="position_update"),
-    path("positions/<int:pk>/photo/", views_positions.position_photo, name="position_photo"),
+    path("positions/<int:pk>/file/", views_positions.position_photo, name="position_photo"),
     path(
-        "positions/updates/<int:pk>/photo/",
+        "positions/updates/<int:pk>/file/",
         views_positions.position_update_photo,
         name="position_update_photo",
     ),
