@@ -89,10 +89,13 @@ def _photo(index: int, title: str, taken: dt.date) -> SimpleUploadedFile:
 
 
 def load(ctx) -> None:
+    from activities import demo_publicity
+
     campaign = ctx.campaign
     office = ctx.users.get("office")
     if campaign is None or office is None:
         return
+    demo_publicity.load(ctx)
     created = 0
     for index, (code, days, kind, title, place, people, status) in enumerate(RECORDS):
         unit = ctx.units.get(code)

@@ -259,3 +259,127 @@ class ActivityMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}：{self.verb}{self.noun}…{self.unit}"
+
+
+# ---------------------------------------------------------------------------- publicity
+
+
+class Channel(models.TextChoices):
+    """Where a report was published (信息报送渠道), in the order offices count them (seed 004)."""
+
+    UNIT_INTRANET = "unit_intranet", _("单位内网")
+    INTERNET = "internet", _("外网")
+    PROVINCE_SITE = "province_site", _("省纪委网站")
+    CITY_SITE = "city_site", _("市纪委网站")
+    DISTRICT_SITE = "district_site", _("区纪委网站")
+    PRESS = "press", _("报刊")
+    TV = "tv", _("电视台")
+    NEW_MEDIA = "new_media", _("新媒体（微信公众号等）")
+    OTHER = "other", _("其他")
+
+
+def clipping_path(instance: PublicityItem, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"publicity/{instance.township_id}/{instance.clipping_sha256[:2]}/{instance.clipping_sha256}.{ext}"
+
+
+class PublicityQuerySet(ScopedQuerySet):
+    township_lookup = "township"
+    unit_lookup = "unit"
+
+    def counted(self):
+        """What totals, the year-end 新闻宣传 score and the work report count: approved items."""
+        return self.filter(status=PublicityItem.Status.APPROVED)
+
+
+class PublicityItem(TownshipScoped):
+    """One article or broadcast a unit filed in the publicity ledger (信息报送 / 宣传报道)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    township_from = "unit"
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("创建工作"), on_delete=models.PROTECT, related_name="publicity"
+    )
+    township = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="publicity"
+    )
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices)
+    outlet = models.CharField(
+        _("刊发媒体"), max_length=100, help_text=_("如：区纪委网站“清风通和”栏目、XX日报")
+    )
+    published_on = models.DateField(_("刊发日期"))
+    link = models.URLField(_("链接"), max_length=500, blank=True)
+    clipping = models.FileField(
+        _("剪报或截图"), upload_to=clipping_path, max_length=200, blank=True
+    )
+    clipping_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    clipping_sha256 = models.CharField(max_length=64, blank=True)
+
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+
+    history = HistoricalRecords()
+    objects = PublicityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("宣传报道")
+        verbose_name_plural = _("宣传报道")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(link="") | ~models.Q(clipping=""),
+                name="publicity_link_or_clipping",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "channel"]),
+            models.Index(fields=["township", "-published_on", "-id"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def quarter(self) -> int:
+        return (self.published_on.month - 1) // 3 + 1
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.RETURNED)

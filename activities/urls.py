@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views, views_measures
+from activities import views, views_measures, views_publicity
 
 app_name = "activities"
 urlpatterns = [
@@ -35,4 +35,15 @@ urlpatterns = [
     path("ledger/", views.ledger_view, name="ledger"),
     path("ledger/export/", views.ledger_export, name="ledger_export"),
     path("monthly/", views.monthly_report, name="monthly_report"),
+    path("publicity/", views_publicity.publicity_list, name="publicity_list"),
+    path("publicity/new/", views_publicity.publicity_create, name="publicity_create"),
+    path("publicity/totals/", views_publicity.publicity_totals, name="publicity_totals"),
+    path("publicity/<int:pk>/", views_publicity.publicity_detail, name="publicity_detail"),
+    path("publicity/<int:pk>/edit/", views_publicity.publicity_edit, name="publicity_edit"),
+    path("publicity/<int:pk>/review/", views_publicity.publicity_review, name="publicity_review"),
+    path(
+        "publicity/<int:pk>/file/",
+        views_publicity.publicity_clipping,
+        name="publicity_clipping",
+    ),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from activities.types import ActivityType
 from assessments import services, supervision
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, SpotCheck
 from assessments.services import ScoreRow
@@ -33,9 +34,9 @@ STANDARD = [
         ("2.2", "村（居）务、厂务公开规范及时", 6, "公开栏照片、公开记录", None),
     ]),
     (K.POSITIONS, "宣传阵地", [
-        ("3.1", "在显要位置设立廉政文化宣传橱窗或专栏", 6, "阵地照片", None),
+        ("3.1", "在显要位置设立廉政文化宣传橱窗或专栏", 6, "阵地照片", (1, "positions")),
         ("3.2", "主要路口刷写廉政格言警句标语", 5, "标语照片", None),
-        ("3.3", "宣传栏内容定期更新", 5, "更新记录与照片", None),
+        ("3.3", "宣传栏内容定期更新（每季度至少一次）", 5, "更新记录与照片", (4, "position_updates")),
     ]),
     (K.ACTIVITIES, "活动开展", [
         ("4.1", "每年开展廉政党课或专题讲座不少于4次", 10, "活动台账、签到表、照片", (4, "lecture")),
@@ -80,8 +81,11 @@ def criteria_set(ctx) -> CriteriaSet:
                 evidence_wanted=evidence,
                 order=order,
                 auto_target=auto[0] if auto else None,
-                auto_type=auto[1] if auto else "",
-                auto_domain=Domain.objects.get(code="villages") if auto else None,
+                auto_type=auto[1] if auto and auto[1] in ActivityType.values else "",
+                auto_source=auto[1] if auto and auto[1] not in ActivityType.values else "ledger",
+                auto_domain=Domain.objects.get(code="villages")
+                if auto and auto[1] in ActivityType.values
+                else None,
             )
             order += 1
     return cs

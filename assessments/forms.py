@@ -249,6 +249,7 @@ class YearEndForm(forms.Form):
         max_value=15,
         required=False,
     )
+    publicity_reason = forms.CharField(label=_("新闻宣传调整理由"), max_length=200, required=False)
     opinion = forms.DecimalField(
         label=_("网络舆情处置（10分）"),
         max_digits=4,

@@ -139,6 +139,18 @@ class CriteriaItem(models.Model):
     # application) in the assessment's year, of this type (blank = any) and domain (null = any);
     # `auto_target` of them give full points, fewer give a proportional share.
     auto_target = models.PositiveSmallIntegerField(_("自动计分：达标次数"), null=True, blank=True)
+    # What is counted: the ledger (above), or the unit's publicity positions (宣传阵地) — how
+    # many are in use, or how many updates they had in the year ("定期更新").
+    auto_source = models.CharField(
+        _("自动计分：来源"),
+        max_length=20,
+        choices=[
+            ("ledger", _("活动台账")),
+            ("positions", _("宣传阵地数")),
+            ("position_updates", _("宣传阵地更新次数")),
+        ],
+        default="ledger",
+    )
     auto_type = models.CharField(
         _("自动计分：活动类型"), max_length=20, choices=ActivityType.choices, blank=True
     )
@@ -802,8 +814,9 @@ class NoticeEntry(models.Model):
 class YearEndScore(TownshipScoped):
     """Year-end integrity-responsibility assessment of one unit (seed 003's indicators).
 
-    Integrity education and culture construction are computed from the approved ledger by
-    `assessments.services.compute_year_end`; the other four are entered by office staff.
+    Integrity education and culture construction are computed from the approved ledger, news
+    publicity from the approved publicity ledger, by `assessments.yearend.compute_year_end`;
+    the other three are entered by office staff (who may override publicity, with a reason).
     """
 
     MAX_POINTS = {
@@ -834,6 +847,13 @@ class YearEndScore(TownshipScoped):
     publicity = models.DecimalField(
         _("新闻宣传"), max_digits=4, decimal_places=1, null=True, blank=True
     )
+    # 新闻宣传 is computed from the approved publicity ledger (activities.publicity) into
+    # `publicity_auto`; `publicity` is what counts: the computed figure, or the office's
+    # override when `publicity_reason` says why.
+    publicity_auto = models.DecimalField(
+        _("新闻宣传（按报道计算）"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    publicity_reason = models.CharField(_("新闻宣传调整理由"), max_length=200, blank=True)
     culture = models.DecimalField(
         _("廉政文化建设"), max_digits=4, decimal_places=1, null=True, blank=True
     )

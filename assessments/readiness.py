@@ -116,7 +116,7 @@ def _readiness(sites, criteria_set, district_id, year, today) -> list[SiteReadin
     items = (
         list(
             CriteriaItem.objects.filter(criteria_set=criteria_set).only(
-                "pk", "points", "auto_target", "auto_type", "auto_domain_id"
+                "pk", "points", "auto_target", "auto_type", "auto_source", "auto_domain_id"
             )
         )
         if criteria_set
@@ -128,7 +128,13 @@ def _readiness(sites, criteria_set, district_id, year, today) -> list[SiteReadin
     site_ids = [s.pk for s in sites]
     unit_ids = {s.unit_id for s in sites}
 
-    counts = scoring.LedgerCounts.load(year=year, unit_ids=unit_ids) if auto_items else None
+    counts = (
+        scoring.LedgerCounts.load(
+            year=year, unit_ids=unit_ids, positions=scoring.uses_positions(auto_items)
+        )
+        if auto_items
+        else None
+    )
 
     latest: dict[int, dict] = {}
     if site_ids:

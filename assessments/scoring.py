@@ -5,8 +5,13 @@ assessed unit — or of the whole township for a township-level acceptance — d
 assessment's year, of the item's type (any when blank) and domain (any when null). The target
 count gives full points; fewer give a proportional share (`CriteriaItem.auto_score_for`).
 
+An item whose `auto_source` is "positions" or "position_updates" counts the unit's (or the
+township's) publicity positions (宣传阵地) in use, or the updates they had in the year — the
+register in `sites` — so "宣传栏内容定期更新" is scored from the dates it was updated.
+
 `LedgerCounts.load(unit_ids, township_ids, year)` reads every count it needs in ONE grouped
-query, whatever the number of sites and items, so scoring a whole district stays fast.
+query (two when position items are scored), whatever the number of sites and items, so
+scoring a whole district stays fast.
 """
 
 from __future__ import annotations
@@ -26,13 +31,20 @@ class LedgerCounts:
     # (unit id, type, domain id) -> approved records; and the same per township
     by_unit: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
     by_township: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
+    # unit / township id -> [positions in use, their updates in the year]
+    positions_by_unit: dict[int, list[int]] = field(default_factory=dict)
+    positions_by_township: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, *, year: int, unit_ids=(), township_ids=()) -> LedgerCounts:
+    def load(
+        cls, *, year: int, unit_ids=(), township_ids=(), positions: bool = False
+    ) -> LedgerCounts:
         unit_ids, township_ids = set(unit_ids), set(township_ids)
         counts = cls(defaultdict(list), defaultdict(list))
         if not unit_ids and not township_ids:
             return counts
+        if positions:
+            counts._load_positions(year, unit_ids, township_ids)
         rows = (
             ActivityRecord.objects.counted()
             .filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
@@ -48,7 +60,32 @@ class LedgerCounts:
                 counts.by_township[township_id].append((type_, domain_id, n))
         return counts
 
+    def _load_positions(self, year: int, unit_ids: set, township_ids: set) -> None:
+        from sites.models import Position
+
+        rows = (
+            Position.objects.filter(is_active=True)
+            .filter(Q(unit_id__in=unit_ids) | Q(township_id__in=township_ids))
+            .values_list("unit_id", "township_id")
+            .annotate(n=Count("updates", filter=Q(updates__updated_on__year=year)))
+        )
+        self.positions_by_unit = defaultdict(lambda: [0, 0])
+        self.positions_by_township = defaultdict(lambda: [0, 0])
+        for unit_id, township_id, n in rows:
+            for table, key, wanted in (
+                (self.positions_by_unit, unit_id, unit_ids),
+                (self.positions_by_township, township_id, township_ids),
+            ):
+                if key in wanted:
+                    table[key][0] += 1
+                    table[key][1] += n
+
     def count(self, item, *, unit_id: int | None = None, township_id: int | None = None) -> int:
+        source = getattr(item, "auto_source", "ledger")
+        if source in ("positions", "position_updates"):
+            table = self.positions_by_unit if unit_id else self.positions_by_township
+            in_use, updates = table.get(unit_id or township_id, (0, 0))
+            return in_use if source == "positions" else updates
         rows = self.by_unit.get(unit_id, []) if unit_id else self.by_township.get(township_id, [])
         return sum(
             n
@@ -69,10 +106,15 @@ def target_of(assessment) -> dict:
     return {"township_id": assessment.township_id}
 
 
-def counts_for(assessment) -> LedgerCounts:
+def uses_positions(items) -> bool:
+    return any(getattr(i, "auto_source", "ledger") != "ledger" for i in items if i.is_automatic)
+
+
+def counts_for(assessment, *, positions: bool = False) -> LedgerCounts:
     target = target_of(assessment)
     return LedgerCounts.load(
         year=assessment.assessed_on.year,
+        positions=positions,
         unit_ids=[target["unit_id"]] if "unit_id" in target else [],
         township_ids=[target["township_id"]] if "township_id" in target else [],
     )

@@ -100,6 +100,7 @@ def copy_criteria_set(cs: CriteriaSet, by) -> CriteriaSet:
             order=i.order,
             auto_target=i.auto_target,
             auto_type=i.auto_type,
+            auto_source=i.auto_source,
             auto_domain_id=i.auto_domain_id,
         )
         for i in cs.items.all()
@@ -187,7 +188,7 @@ def start_assessment(
     items = list(criteria_set.items.all())
     if not items:
         raise AssessmentError(_("该评审标准还没有评审条目。"))
-    counts = scoring.counts_for(assessment)
+    counts = scoring.counts_for(assessment, positions=scoring.uses_positions(items))
     target = scoring.target_of(assessment)
     rows = []
     for item in items:

@@ -5,7 +5,9 @@ Seed 003's indicators: organisation (组织领导), integrity education (廉政�
 (创新创优). Education and culture are computed from the approved ledger of the campaign —
 `EDUCATION_TARGET` education activities (lectures, films, forums, contests) give full points,
 `CULTURE_TARGET` culture activities (exhibitions, banners, materials, commitments, visits)
-likewise, proportionally below; the other four are entered by office staff.
+likewise, proportionally below; news publicity from the approved publicity ledger by the
+channel weights of `activities.publicity.year_end_points` (the office may override it, giving
+a reason); the other three are entered by office staff.
 `compute_year_end(campaign)` writes every unit's computed part in a fixed number of queries.
 """
 
@@ -40,7 +42,7 @@ CULTURE_TYPES = {
 }
 EDUCATION_TARGET = 8
 CULTURE_TARGET = 6
-ENTERED = ("organisation", "publicity", "opinion", "innovation")
+ENTERED = ("organisation", "opinion", "innovation")
 
 
 def _share(points: Decimal, n: int, target: int) -> Decimal:
@@ -66,6 +68,9 @@ def compute_year_end(campaign, by=None) -> int:
             counts[unit_id]["education"] += n
         elif type_ in CULTURE_TYPES:
             counts[unit_id]["culture"] += n
+    from activities.publicity import unit_channel_counts, year_end_points
+
+    published = unit_channel_counts(campaign)
     existing = {s.unit_id: s for s in YearEndScore.objects.filter(campaign=campaign)}
     now = timezone.now()
     new, changed = [], []
@@ -79,10 +84,15 @@ def compute_year_end(campaign, by=None) -> int:
         row.culture = _share(
             YearEndScore.MAX_POINTS["culture"], counts[unit_id]["culture"], CULTURE_TARGET
         )
+        row.publicity_auto = year_end_points(published.get(unit_id, {}))
+        if not row.publicity_reason:
+            row.publicity = row.publicity_auto
         row.computed_at = now
         (changed if row.pk else new).append(row)
     YearEndScore.objects.bulk_create(new)
-    YearEndScore.objects.bulk_update(changed, ["education", "culture", "computed_at"])
+    YearEndScore.objects.bulk_update(
+        changed, ["education", "culture", "publicity_auto", "publicity", "computed_at"]
+    )
     return len(new) + len(changed)
 
 
@@ -99,6 +109,24 @@ def enter_year_end(score: YearEndScore, data: dict, by) -> YearEndScore:
                 }
             )
         setattr(score, name, value)
+    _publicity(score, data.get("publicity"), (data.get("publicity_reason") or "").strip())
     score.note = data.get("note", score.note)
     score.save()
     return score
+
+
+def _publicity(score: YearEndScore, value: Decimal | None, reason: str) -> None:
+    """Blank or equal to the computed figure: the computed figure counts. Anything else is an
+    override and needs its reason."""
+    limit = YearEndScore.MAX_POINTS["publicity"]
+    if value is not None and (value < 0 or value > limit):
+        raise AssessmentError(_("新闻宣传须在 0 到 %(max)s 分之间。") % {"max": limit})
+    if value is None or (score.publicity_auto is not None and value == score.publicity_auto):
+        score.publicity, score.publicity_reason = score.publicity_auto, ""
+        return
+    if not reason:
+        raise AssessmentError(
+            _("新闻宣传按已审核的宣传报道计算为 %(auto)s 分；改为其他分数须写明理由。")
+            % {"auto": score.publicity_auto if score.publicity_auto is not None else "—"}
+        )
+    score.publicity, score.publicity_reason = value, reason

@@ -161,6 +161,42 @@ def load(ctx) -> None:
         due_date=phases[2][3],
         description="镇党委对照区纪委评审条件逐条查漏，符合条件后组织申报区级验收。",
     )
+    load_unit_plans(ctx, campaign)
+
+
+def load_unit_plans(ctx, campaign) -> None:
+    """Units' own creation plans: one approved, one waiting, one returned for rework. The
+    other owed units (the 创建单位 and 牵头单位 without a plan) show as not submitted."""
+    from campaigns import plans
+    from sites.demo import DemoFile
+
+    office = ctx.users["office"]
+    approved = plans.submit_plan(
+        campaign,
+        ctx.units["qx-office"],
+        DemoFile("镇党政办公室廉政文化进机关创建方案.pdf"),
+        ctx.users["liaison-office"],
+    )
+    plans.review_plan(approved, approve=True, by=office)
+    plans.submit_plan(
+        campaign,
+        ctx.units["qx-health"],
+        DemoFile("卫生院廉政文化进医院创建方案.pdf"),
+        ctx.users["liaison-health"],
+        "含药剂、设备科室重点人员教育安排",
+    )
+    returned = plans.submit_plan(
+        campaign,
+        ctx.units["qx-women"],
+        DemoFile("妇联廉洁家庭创建方案.pdf"),
+        ctx.users["liaison-women"],
+    )
+    plans.review_plan(
+        returned,
+        approve=False,
+        by=office,
+        reason="缺少干部家属观看电教片和座谈会的时间安排，请补充后重报。",
+    )
 
 
 A, P, PCT = Task.Measure.ACTIVITIES, Task.Measure.PARTICIPANTS, Task.Measure.PERCENT

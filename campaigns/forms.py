@@ -361,3 +361,46 @@ class TaskImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("文件不能超过5MB。"))
         return upload
+
+
+class UnitPlanForm(forms.Form):
+    """A unit's creation plan: the file is checked by its content (activities.evidence)."""
+
+    unit = forms.ModelChoiceField(Organisation.objects.none(), label=_("单位"))
+    file = forms.FileField(label=_("创建方案（PDF 或 DOCX）"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        field.queryset = units if units is not None else Organisation.objects.none()
+        field.error_messages["invalid_choice"] = _("所选单位无须报送或不由您报送创建方案。")
+        if units is not None and len(units) == 1:
+            field.initial = units[0].pk
+
+    def clean_file(self):
+        from activities.evidence import EvidenceError, inspect_upload
+
+        upload = self.cleaned_data["file"]
+        try:
+            prepared = inspect_upload(upload)
+        except EvidenceError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if prepared.kind != "document" or prepared.extension not in (".pdf", ".docx"):
+            raise forms.ValidationError(_("创建方案须为 PDF 或 DOCX 文件。"))
+        return prepared
+
+
+class UnitPlanReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核意见"), choices=[("approve", _("批准")), ("return", _("退回"))]
+    )
+    reason = forms.CharField(
+        label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("reason", "").strip():
+            self.add_error("reason", _("退回须写明原因。"))
+        return data

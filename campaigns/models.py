@@ -359,3 +359,91 @@ class TaskPeriod(models.Model):
         from campaigns.progress import period_status
 
         return period_status(self.achieved, self.task.target_count, self.due_date, today)
+
+
+def unit_plan_path(instance: UnitPlan, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"unit-plans/{instance.campaign_id}/{instance.unit_id}/{instance.sha256[:16]}.{ext}"
+
+
+class UnitPlanQuerySet(ScopedQuerySet):
+    township_lookup = "township"
+    unit_lookup = "unit"
+
+    def live(self):
+        """Plans that answer the unit's obligation: waiting for review or approved."""
+        return self.filter(status__in=[UnitPlan.Status.SUBMITTED, UnitPlan.Status.APPROVED])
+
+
+class UnitPlan(models.Model):
+    """A unit's creation plan (创建方案) for the campaign, one row per submission.
+
+    Every creating unit and every lead unit owes one (`campaigns.plans.owed_units`), whether
+    or not it has a demonstration site. The office approves or returns it with a reason; a
+    returned plan stays as history and the unit submits a new one. At most one plan per unit
+    and campaign is live (waiting or approved) at a time.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已批准")
+        RETURNED = "returned", _("已退回")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("创建工作"), on_delete=models.CASCADE, related_name="unit_plans"
+    )
+    township = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="unit_plans"
+    )
+    file = models.FileField(_("方案文件"), upload_to=unit_plan_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+
+    history = HistoricalRecords()
+    objects = UnitPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign_id", "unit_id", "-submitted_at", "-id"]
+        verbose_name = _("单位创建方案")
+        verbose_name_plural = _("单位创建方案")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit"],
+                condition=Q(status__in=["submitted", "approved"]),
+                name="unit_plan_one_live",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.original_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.township_id and self.unit_id:
+            self.township_id = self.unit.township_id
+        super().save(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import views, views_plans
 
 app_name = "campaigns"
 urlpatterns = [
@@ -18,6 +18,10 @@ urlpatterns = [
         name="task_import_preview",
     ),
     path("<int:pk>/tasks/template.xlsx", views.task_import_template, name="task_import_template"),
+    path("<int:pk>/plans/", views_plans.unit_plans, name="unit_plans"),
+    path("<int:pk>/plans/upload/", views_plans.unit_plan_upload, name="unit_plan_upload"),
+    path("plans/<int:pk>/review/", views_plans.unit_plan_review, name="unit_plan_review"),
+    path("plans/<int:pk>/file/", views_plans.unit_plan_file, name="unit_plan_file"),
     path("<int:pk>/<slug:section>/", views.campaign_section, name="campaign_section"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/export.xlsx", views.task_export, name="task_export"),

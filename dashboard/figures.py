@@ -395,7 +395,7 @@ SITE_NOT_ACCEPTED = "not_accepted"
 def site_column(status: str) -> str:
     from sites.models import Status
 
-    if status in (Status.NAMED,):
+    if status in (Status.NAMED, Status.RECOMMENDED):
         return SITE_NAMED
     if status in (Status.REVIEW_DUE, Status.RECTIFYING):
         return SITE_RECTIFYING

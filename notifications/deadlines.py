@@ -179,8 +179,10 @@ class MilestoneProvider(Provider):
 
 
 class CreationPlanProvider(Provider):
-    """Each creating unit submits its creation plan by the campaign's plan-due milestone; done
-    once its site has a plan submitted or approved (a returned plan is due again)."""
+    """Every creating unit and every lead unit of a campaign owes a creation plan by the
+    campaign's plan-due milestone (`campaigns.plans`); the object is the unit. Done once the
+    unit has a plan waiting or approved — its own (`UnitPlan`) or its site's; a returned plan
+    makes it due again. Units that owe nothing are never chased."""
 
     kind = "creation_plan"
     label = _("创建方案报送")
@@ -198,29 +200,43 @@ class CreationPlanProvider(Provider):
         due = dict(milestones.values_list("campaign_id", "due_date"))
         if not due:
             return
-        from sites.models import CreationPlan
+        from campaigns.models import CampaignDomain, UnitPlan
+        from campaigns.plans import site_plan_units
 
-        plan_in = CreationPlan.objects.filter(
-            site__campaign_id=OuterRef("campaign_id"),
-            site__unit_id=OuterRef("unit_id"),
-            status__in=[CreationPlan.Status.SUBMITTED, CreationPlan.Status.APPROVED],
+        wanted = set(object_ids) if object_ids is not None else None
+        owed = set(
+            CreatingUnit.objects.filter(campaign_id__in=list(due)).values_list(
+                "campaign_id", "unit_id"
+            )
+        ) | set(
+            CampaignDomain.objects.filter(
+                campaign_id__in=list(due), lead_unit__isnull=False
+            ).values_list("campaign_id", "lead_unit_id")
         )
-        qs = CreatingUnit.objects.filter(campaign_id__in=list(due)).exclude(Exists(plan_in))
-        if object_ids is not None:
-            qs = qs.filter(pk__in=list(object_ids))
-        rows = qs.values_list("pk", "campaign_id", "campaign__township_id", "unit_id", "unit__name")
-        for pk, campaign_id, township_id, unit_id, unit_name in rows.order_by("pk").iterator(
-            chunk_size=CHUNK
-        ):
+        if wanted is not None:
+            owed = {(c, u) for c, u in owed if u in wanted}
+        if not owed:
+            return
+        answered = set(
+            UnitPlan.objects.filter(campaign_id__in=list(due))
+            .live()
+            .values_list("campaign_id", "unit_id")
+        ) | site_plan_units(due)
+        owed -= answered
+        units = dict(
+            Organisation.objects.filter(pk__in={u for _c, u in owed}).values_list("pk", "name")
+        )
+        townships = dict(Campaign.objects.filter(pk__in=list(due)).values_list("pk", "township_id"))
+        for campaign_id, unit_id in sorted(owed, key=lambda cu: (cu[1], cu[0])):
             yield Deadline(
                 kind=self.kind,
-                object_id=pk,
+                object_id=unit_id,
                 due_date=due[campaign_id],
                 campaign_id=campaign_id,
-                township_id=township_id,
+                township_id=townships[campaign_id],
                 unit_id=unit_id,
-                title=str(_("报送创建方案：%(unit)s") % {"unit": unit_name}),
-                url=url_or_blank("sites:site_list"),
+                title=str(_("报送创建方案：%(unit)s") % {"unit": units[unit_id]}),
+                url=url_or_blank("campaigns:unit_plans", campaign_id),
             )
 
 
@@ -270,7 +286,7 @@ class SiteReviewProvider(Provider):
 
         qs = self.narrow(
             Site.objects.filter(
-                status__in=[Status.NAMED, Status.REVIEW_DUE],
+                status__in=[Status.NAMED, Status.RECOMMENDED, Status.REVIEW_DUE],
                 campaign__isnull=False,
                 next_review_due__isnull=False,
             ),
@@ -294,6 +310,67 @@ class SiteReviewProvider(Provider):
                 title=str(_("示范点回头看：%(name)s") % {"name": name}),
                 url=url_or_blank("sites:site_detail", pk),
             )
+
+
+class PositionProvider(Provider):
+    """A publicity position (宣传阵地) falls due for an update `position_update_days` (the
+    campaign's reminder policy) after its last update — or its set-up date before any; its
+    unit's liaisons are reminded and then chased. Recording an update moves the date on, so the
+    old reminders go quiet. Only due dates inside the campaign's window count."""
+
+    kind = "position_update"
+    label = _("宣传阵地更新")
+
+    def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
+        from django.db.models import Max
+        from django.db.models.functions import Coalesce
+
+        from notifications.models import ReminderPolicy
+        from sites.models import Position
+        from sites.positions import DEFAULT_STALE_DAYS
+
+        campaigns = Campaign.objects.all()
+        if campaign_ids is not None:
+            campaigns = campaigns.filter(pk__in=list(campaign_ids))
+        rows = list(campaigns.values_list("pk", "township_id", "start_date", "end_date"))
+        if not rows:
+            return
+        days_of = dict(
+            ReminderPolicy.objects.filter(campaign_id__in=[r[0] for r in rows]).values_list(
+                "campaign_id", "position_update_days"
+            )
+        )
+        wanted = list(dates) if dates is not None else None
+        for campaign_id, township_id, start, end in rows:
+            days = dt.timedelta(days=days_of.get(campaign_id) or DEFAULT_STALE_DAYS)
+            qs = Position.objects.filter(township_id=township_id, is_active=True).annotate(
+                last=Coalesce(Max("updates__updated_on"), "set_up_on")
+            )
+            if object_ids is not None:
+                qs = qs.filter(pk__in=list(object_ids))
+            if wanted is not None:
+                qs = qs.filter(last__in=[d - days for d in wanted])
+            if before is not None:
+                qs = qs.filter(last__lt=before - days)
+            qs = qs.filter(last__gte=start - days, last__lte=end - days)
+            for pk, last, name, unit_id, unit_name in (
+                qs.values_list("pk", "last", "name", "unit_id", "unit__name")
+                .order_by("pk")
+                .iterator(chunk_size=CHUNK)
+            ):
+                yield Deadline(
+                    kind=self.kind,
+                    object_id=pk,
+                    due_date=last + days,
+                    campaign_id=campaign_id,
+                    township_id=township_id,
+                    unit_id=unit_id,
+                    title=str(
+                        _("宣传阵地待更新：%(name)s（%(unit)s）")
+                        % {"name": name, "unit": unit_name}
+                    ),
+                    url=url_or_blank("sites:position_detail", pk),
+                )
 
 
 class MonthlyReportProvider(Provider):
@@ -420,6 +497,7 @@ for _provider in (
     CreationPlanProvider(),
     RectificationProvider(),
     SiteReviewProvider(),
+    PositionProvider(),
     MonthlyReportProvider(),
 ):
     register(_provider)

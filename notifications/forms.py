@@ -24,6 +24,7 @@ class PolicyForm(forms.ModelForm):
             "overdue_every",
             "overdue_max",
             "send_time",
+            "position_update_days",
         ]
         widgets = {"send_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
@@ -50,6 +51,12 @@ class PolicyForm(forms.ModelForm):
         value = self.cleaned_data["overdue_every"]
         if value > 30:
             raise forms.ValidationError(_("催办间隔不能超过 30 天。"))
+        return value
+
+    def clean_position_update_days(self) -> int:
+        value = self.cleaned_data["position_update_days"]
+        if not 7 <= value <= 365:
+            raise forms.ValidationError(_("宣传阵地更新周期须在 7 到 365 天之间。"))
         return value
 
     def clean_overdue_max(self) -> int:

@@ -44,6 +44,11 @@ class ReminderPolicy(models.Model):
     overdue_every = models.PositiveSmallIntegerField(_("逾期后每隔几天催办"), default=3)
     overdue_max = models.PositiveSmallIntegerField(_("最多催办次数"), default=5)
     send_time = models.TimeField(_("发送时间"), default=dt.time(8, 30))
+    position_update_days = models.PositiveSmallIntegerField(
+        _("宣传阵地更新周期（天）"),
+        default=90,
+        help_text=_("宣传阵地超过这么多天没有更新，提醒其单位联络员"),
+    )
 
     history = HistoricalRecords()
     objects = PolicyQuerySet.as_manager()

@@ -40,13 +40,34 @@ def get_site_for(user, pk, *, write: bool = False, manage: bool = False) -> Site
     )
 
 
+def can_manage_route(scope: Scope, route: VisitRoute) -> bool:
+    """A township's route: its office. A district-wide route: the district's reviewers and
+    district leaders."""
+    if route.township_id is None:
+        return scope.is_superuser or route.district_id in (
+            scope.reviewer_districts | scope.leader_districts
+        )
+    return scope.manages_township(route.township_id)
+
+
+def route_owner(scope: Scope) -> tuple[str, int] | None:
+    """Where a new route of this user belongs: ("township", id) for office staff, ("district",
+    id) for a district reviewer or leader; None when they may not create routes."""
+    if scope.office_townships:
+        return "township", min(scope.office_townships)
+    districts = scope.reviewer_districts | scope.leader_districts
+    if districts:
+        return "district", min(districts)
+    return None
+
+
 def get_route_for(user, pk, *, write: bool = False) -> VisitRoute:
     return get_object_for(
         user,
-        VisitRoute.objects.select_related("township"),
+        VisitRoute.objects.select_related("township", "district"),
         pk,
         write=write,
-        can_write=lambda scope, route: scope.manages_township(route.township_id),
+        can_write=can_manage_route,
     )
 
 

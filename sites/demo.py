@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from organisations.models import Domain
 from sites import services
-from sites.models import Level, Site, SiteEvent, Status, VisitorCount, VisitRoute
+from sites.models import (
+    Level,
+    Site,
+    SiteEvent,
+    SiteNaming,
+    Status,
+    Theme,
+    VisitorCount,
+    VisitRoute,
+)
 
 # A minimal, valid one-page PDF for the demo creation plans.
 DEMO_PDF = (
@@ -65,11 +74,69 @@ def _named(ctx, unit_code: str, name: str, domain: str, named_on: dt.date, **pro
         by=ctx.users["reviewer"],
         at=now,
     )
+    SiteNaming.objects.create(
+        site=site,
+        level=site.level,
+        doc_number=site.named_doc_number,
+        named_on=named_on,
+        by=ctx.users["reviewer"],
+        at=now,
+    )
     return site
 
 
+# unit code, kind, name, place, days since set up, days ago of each update (content)
+POSITIONS = [
+    ("qx-office", "window", "镇机关廉政文化宣传橱窗", "镇政府办公楼一楼大厅", 400, [
+        (100, "更换“纪律教育学习月”专题内容"), (70, "张贴“一把手讲廉政党课”图片报道"),
+        (40, "更新“以案为鉴”警示教育展板6块"), (10, "刊出“5·10思廉日”专题"),
+    ]),
+    ("qx-village-qingxi", "board", "清溪村廉政宣传栏", "清溪村村委会门口", 500, [
+        (190, "更换廉政格言警句"),
+    ]),
+    ("qx-comm-xidong", "wall", "溪东社区廉政文化墙", "溪东社区广场西侧", 200, [
+        (50, "新绘“家风家训”主题墙绘"),
+    ]),
+    ("qx-comm-xidong", "bookhouse", "溪东社区廉政书屋", "溪东社区图书室", 150, [
+        (80, "新增廉政书籍40册"), (20, "充实《中国共产党纪律处分条例》解读读本"),
+    ]),
+    ("qx-school-primary", "board", "校园廉政文化主题宣传栏", "中心小学教学楼一楼", 260, [
+        (120, "张贴廉政楷模宣传挂画"), (30, "展出学生廉洁书签作品"),
+    ]),
+]  # fmt: skip
+
+
+def load_positions(ctx) -> None:
+    """The 宣传阵地 register: positions kept up to date, and one (清溪村's board) not updated
+    for half a year — the reminder sweep chases it and criterion 3.3 scores it low."""
+    from activities.demo import _photo
+    from activities.evidence import inspect_upload
+    from sites import positions
+    from sites.models import Position
+
+    if Position.objects.filter(township=ctx.township).exists():
+        return
+    for index, (code, kind, name, place, age, updates) in enumerate(POSITIONS):
+        unit = ctx.units[code]
+        who = ctx.users.get(f"liaison-{code.removeprefix('qx-')}") or ctx.users["liaison"]
+        set_up = ctx.today - dt.timedelta(days=age)
+        position = positions.create_position(
+            unit,
+            {"kind": kind, "name": name, "place": place, "set_up_on": set_up},
+            inspect_upload(_photo(index, name, set_up)),
+            who,
+        )
+        for n, (days, content) in enumerate(reversed(updates)):
+            day = ctx.today - dt.timedelta(days=days)
+            photo = inspect_upload(_photo(index + n + 1, content, day)) if n == 0 else None
+            positions.add_update(position, day, content, photo, who)
+
+
 def load(ctx) -> None:
-    if ctx.campaign is None or Site.objects.filter(township=ctx.township).exists():
+    if ctx.campaign is None:
+        return
+    load_positions(ctx)
+    if Site.objects.filter(township=ctx.township).exists():
         return
     office, today = ctx.users["office"], ctx.today
     villages = Domain.objects.get(code="villages")
@@ -127,6 +194,16 @@ def load(ctx) -> None:
         exhibition_sections=SECTIONS,
         description="以“廉洁从小做起”为主题，面向师生和家长开放。",
     )
+    # moved up: recommended by the district and named at 市级 (seed 003: 省市区三级示范点)
+    reviewer = ctx.users["reviewer"]
+    services.transition(school, "recommend", reviewer, "区纪委择优推荐")
+    services.transition(
+        school,
+        "name_higher",
+        reviewer,
+        doc_number=f"市纪委〔{today.year}〕12号",
+        named_on=today - dt.timedelta(days=30),
+    )
     month = today.replace(day=1)
     for n in range(6):
         month = (month - dt.timedelta(days=1)).replace(day=1)
@@ -149,8 +226,18 @@ def load(ctx) -> None:
     route = VisitRoute(
         township=ctx.township,
         name="清溪镇廉政文化参观学习线路",
+        theme=Theme.INTEGRITY,
         description="镇机关—中心小学，约两小时。",
         duration_hours=Decimal("2"),
     )
     services.save_route(route, [organs.pk, school.pk], office)
+    district_route = VisitRoute(
+        township=None,
+        district=ctx.district,
+        name="通和区警示教育参观学习线路",
+        theme=Theme.WARNING,
+        description="全区线路：中心小学廉洁教育基地—清溪村廉政文化广场，跨镇串联。",
+        duration_hours=Decimal("3"),
+    )
+    services.save_route(district_route, [school.pk, qingxi.pk], reviewer)
     ctx.extra["demo_sites"] = {"qingxi": qingxi, "shiqiao": shiqiao, "school": school}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.evidence import EvidenceError, inspect_upload
 from campaigns.models import Campaign
 from organisations.models import Domain, Organisation
-from sites.models import Level, Site, VisitRoute
+from sites.models import Level, Position, PositionKind, Site, VisitRoute
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -127,8 +127,8 @@ class StepForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == "name":
-            if not data.get("level"):
+        if data.get("action") in ("name", "name_higher"):
+            if data.get("action") == "name" and not data.get("level"):
                 self.add_error("level", _("请选择命名级别。"))
             if not data.get("doc_number", "").strip():
                 self.add_error("doc_number", _("请填写命名文号。"))
@@ -166,12 +166,15 @@ MAX_STOPS = 10
 class RouteForm(forms.ModelForm):
     class Meta:
         model = VisitRoute
-        fields = ["name", "description", "duration_hours"]
+        fields = ["name", "theme", "description", "duration_hours"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, sites=None, township=None, **kwargs):
+    def __init__(self, *args, sites=None, township=None, district=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.township = township
+        self.district = district
+        self.fields["theme"].required = True
+        self.fields["theme"].error_messages["required"] = _("请选择线路主题。")
         stops = (
             list(self.instance.stops.order_by("order").values_list("site_id", flat=True))
             if self.instance.pk
@@ -199,5 +202,60 @@ class RouteForm(forms.ModelForm):
             .exists()
         ):
             self.add_error("name", _("本镇已有同名线路。"))
+        if (
+            self.township is None
+            and self.district is not None
+            and VisitRoute.objects.filter(
+                township__isnull=True, district=self.district, name=data.get("name")
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("name", _("全区已有同名线路。"))
         data["site_ids"] = [s.pk for s in chosen]
         return data
+
+
+class PhotoField(UploadField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kinds", ("image",))
+        kwargs.setdefault("error_messages", {"wrong_type": _("请上传照片（JPG、PNG、WEBP）。")})
+        super().__init__(**kwargs)
+
+
+class PositionForm(forms.Form):
+    unit = forms.ModelChoiceField(Organisation.objects.none(), label=_("单位"))
+    kind = forms.ChoiceField(label=_("类型"), choices=PositionKind.choices)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    place = forms.CharField(label=_("位置"), max_length=200)
+    set_up_on = forms.DateField(label=_("设立日期"), widget=DATE)
+    photo = PhotoField(label=_("照片"), required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        field.queryset = units if units is not None else Organisation.objects.none()
+        field.error_messages["invalid_choice"] = _("只能为本单位登记宣传阵地。")
+        if units is not None and len(units) == 1:
+            field.initial = units[0].pk
+
+
+class PositionChangeForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["kind", "name", "place", "set_up_on", "is_active"]
+        widgets = {"set_up_on": DATE}
+
+    def _post_clean(self):
+        pass  # the service writes the row under its lock
+
+
+class PositionUpdateForm(forms.Form):
+    updated_on = forms.DateField(label=_("更新日期"), widget=DATE)
+    content = forms.CharField(
+        label=_("更新内容"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：更换“以案为鉴”警示教育专题展板 6 块"),
+    )
+    photo = PhotoField(label=_("更新后照片"), required=False)

@@ -3,6 +3,7 @@
     candidate → plan_submitted → plan_approved → creating → self_assessed → prechecked
     → applied → named (at a level, with the naming document) | not_accepted (→ creating)
     named → review_due → named (passed) | rectifying → named | delisted (摘牌)
+    named (区级 or 市级) → recommended → named at the level above | named (not accepted there)
 
 `check(site, action)` raises `IllegalTransition` with a Chinese reason when the site's status
 does not allow the step; `sites.services.transition` is the only writer of `Site.status`.
@@ -47,6 +48,9 @@ STEPS = {
         Step("name", _("命名授牌"), frozenset({Status.APPLIED}), Status.NAMED, "decider"),
         Step("reject", _("验收未通过"), frozenset({Status.APPLIED}), Status.NOT_ACCEPTED, "decider", True),
         Step("resume", _("重新创建"), frozenset({Status.NOT_ACCEPTED}), Status.CREATING, "office"),
+        Step("recommend", _("推荐上级命名"), frozenset({Status.NAMED}), Status.RECOMMENDED, "decider"),
+        Step("name_higher", _("上级命名"), frozenset({Status.RECOMMENDED}), Status.NAMED, "decider"),
+        Step("decline_higher", _("上级未予命名"), frozenset({Status.RECOMMENDED}), Status.NAMED, "decider", True),
         Step("review_due", _("启动回头看"), frozenset({Status.NAMED}), Status.REVIEW_DUE, "decider"),
         Step("review_pass", _("回头看通过"), frozenset({Status.REVIEW_DUE, Status.RECTIFYING}), Status.NAMED, "decider"),
         Step("review_rectify", _("回头看限期整改"), frozenset({Status.REVIEW_DUE}), Status.RECTIFYING, "decider", True),
@@ -70,6 +74,11 @@ def check(site, action: str) -> Step:
             _("示范点当前状态为“%(current)s”，不能%(action)s（须处于：%(allowed)s）。")
             % {"current": site.get_status_display(), "action": found.label, "allowed": allowed}
         )
+    if action == "recommend" and not site.next_level:
+        raise IllegalTransition(
+            _("%(level)s示范点不能再向上推荐（区级可推荐市级，市级可推荐省级）。")
+            % {"level": site.get_level_display() or _("未定级")}
+        )
     return found
 
 
@@ -92,5 +101,6 @@ def available(scope, site) -> list[Step]:
         if s.actor != "system"
         and s.action != "submit_plan"
         and site.status in s.sources
+        and (s.action != "recommend" or site.next_level)
         and may_take(scope, site, s)
     ]

@@ -43,6 +43,7 @@ class Status(models.TextChoices):
     PRECHECKED = "prechecked", _("已预验收")
     APPLIED = "applied", _("已申报")
     NAMED = "named", _("已命名")
+    RECOMMENDED = "recommended", _("已推荐上级命名")
     NOT_ACCEPTED = "not_accepted", _("未通过验收")
     REVIEW_DUE = "review_due", _("待回头看")
     RECTIFYING = "rectifying", _("整改中")
@@ -53,13 +54,22 @@ class Status(models.TextChoices):
 DISTRICT_VISIBLE = [
     Status.APPLIED,
     Status.NAMED,
+    Status.RECOMMENDED,
     Status.NOT_ACCEPTED,
     Status.REVIEW_DUE,
     Status.RECTIFYING,
     Status.DELISTED,
 ]
 # Statuses of the registry of named sites.
-REGISTRY_STATUSES = [Status.NAMED, Status.REVIEW_DUE, Status.RECTIFYING, Status.DELISTED]
+REGISTRY_STATUSES = [
+    Status.NAMED,
+    Status.RECOMMENDED,
+    Status.REVIEW_DUE,
+    Status.RECTIFYING,
+    Status.DELISTED,
+]
+# A named site may be recommended to the level above (区级 → 市级 → 省级, seed 003).
+NEXT_LEVEL = {Level.DISTRICT: Level.CITY, Level.CITY: Level.PROVINCE}
 
 
 class SiteQuerySet(ScopedQuerySet):
@@ -120,6 +130,9 @@ class Site(TownshipScoped):
     level = models.CharField(_("命名级别"), max_length=10, choices=Level.choices, blank=True)
     named_doc_number = models.CharField(_("命名文号"), max_length=60, blank=True)
     named_on = models.DateField(_("命名日期"), null=True, blank=True)
+    recommended_level = models.CharField(
+        _("推荐命名级别"), max_length=10, choices=Level.choices, blank=True
+    )
     next_review_due = models.DateField(_("下次回头看"), null=True, blank=True)
     delisted_on = models.DateField(_("摘牌日期"), null=True, blank=True)
     delisted_reason = models.TextField(_("摘牌原因"), blank=True)
@@ -161,7 +174,17 @@ class Site(TownshipScoped):
 
     @property
     def is_named(self) -> bool:
-        return self.status in (Status.NAMED, Status.REVIEW_DUE, Status.RECTIFYING)
+        return self.status in (
+            Status.NAMED,
+            Status.RECOMMENDED,
+            Status.REVIEW_DUE,
+            Status.RECTIFYING,
+        )
+
+    @property
+    def next_level(self) -> str:
+        """The level this site may be recommended to ("" at the top or below 区级)."""
+        return NEXT_LEVEL.get(self.level, "")
 
     def review_overdue(self, today: dt.date) -> bool:
         return bool(self.is_named and self.next_review_due and self.next_review_due < today)
@@ -192,6 +215,36 @@ class SiteEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} · {self.get_to_status_display()}"
+
+
+class SiteNaming(models.Model):
+    """One naming of the site (命名/授牌) at one level: a site named at 区级 and later at 市级
+    keeps both rows, each with its document number and date."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="namings")
+    level = models.CharField(_("命名级别"), max_length=10, choices=Level.choices)
+    doc_number = models.CharField(_("命名文号"), max_length=60)
+    named_on = models.DateField(_("命名日期"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["site_id", "named_on", "id"]
+        verbose_name = _("命名记录")
+        verbose_name_plural = _("命名记录")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "level"], name="site_named_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} · {self.get_level_display()} · {self.doc_number}"
 
 
 def plan_path(instance: CreationPlan, filename: str) -> str:
@@ -293,7 +346,8 @@ class RouteQuerySet(ScopedQuerySet):
     unit_lookup = None
 
     def visible_to(self, user):
-        """Routes are for visitors: everyone in the district reads them."""
+        """Routes are for visitors: everyone in the district reads them, district-wide ones
+        included."""
         scope = scope_for(user)
         qs = super().visible_to(user)
         if scope.is_superuser:
@@ -301,17 +355,42 @@ class RouteQuerySet(ScopedQuerySet):
         more = Q()
         if scope.liaison_townships:
             more |= Q(township__in=scope.liaison_townships)
-        if scope.reviewer_districts:
-            more |= Q(district__in=scope.reviewer_districts)
+        districts = scope.reviewer_districts | scope.leader_districts
+        if districts:
+            more |= Q(district__in=districts)
+        townships = scope.liaison_townships | scope.readable_townships
+        if townships:
+            more |= Q(
+                township__isnull=True,
+                district__in=Organisation.objects.filter(pk__in=townships).values("district_id"),
+            )
         return qs | self.filter(more) if more else qs
 
 
+class Theme(models.TextChoices):
+    """The four themed visiting routes of seed 003."""
+
+    WARNING = "warning", _("警示教育")
+    INTEGRITY = "integrity", _("廉政文化")
+    HARDSHIP = "hardship", _("艰苦创业")
+    RED = "red", _("红色文化")
+
+
 class VisitRoute(models.Model):
-    """A visiting route (参观学习线路): an ordered list of sites."""
+    """A visiting route (参观学习线路): an ordered list of sites, with a theme. A township's
+    route belongs to its office; a district-wide route (no township) strings sites of several
+    townships together and belongs to the district (reviewers and district leaders)."""
 
     township = models.ForeignKey(
-        Organisation, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("空：全区线路"),
     )
+    theme = models.CharField(_("主题"), max_length=20, choices=Theme.choices, blank=True)
     district = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -334,6 +413,11 @@ class VisitRoute(models.Model):
         verbose_name_plural = _("参观学习线路")
         constraints = [
             models.UniqueConstraint(fields=["township", "name"], name="route_name_once"),
+            models.UniqueConstraint(
+                fields=["district", "name"],
+                condition=Q(township__isnull=True),
+                name="district_route_name_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -343,6 +427,10 @@ class VisitRoute(models.Model):
         if self.township_id and not self.district_id:
             self.district_id = self.township.district_id
         super().save(*args, **kwargs)
+
+    @property
+    def is_district_wide(self) -> bool:
+        return self.township_id is None
 
 
 class RouteStop(models.Model):
@@ -364,3 +452,101 @@ class RouteStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route} · {self.order}. {self.site}"
+
+
+# ---------------------------------------------------------------------------- 宣传阵地
+
+
+class PositionKind(models.TextChoices):
+    WINDOW = "window", _("橱窗")
+    BOARD = "board", _("宣传栏")
+    WALL = "wall", _("文化墙")
+    BOOKHOUSE = "bookhouse", _("廉政书屋")
+    OTHER = "other", _("其他阵地")
+
+
+def position_photo_path(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"positions/{instance.photo_sha256[:2]}/{instance.photo_sha256}.{ext}"
+
+
+class PositionQuerySet(ScopedQuerySet):
+    township_lookup = "township"
+    unit_lookup = "unit"
+
+    def with_last_update(self):
+        """`last_updated_on`: the latest update's date, or the set-up date before any."""
+        from django.db.models import Max
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(
+            last_updated_on=Coalesce(Max("updates__updated_on"), "set_up_on"),
+            update_count=models.Count("updates"),
+        )
+
+
+class Position(TownshipScoped):
+    """A publicity position (宣传阵地) of a unit: a window, board, wall or reading room, with
+    the place it stands and a photo. "定期更新" is read from its `PositionUpdate` rows."""
+
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="positions"
+    )
+    township = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=PositionKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    place = models.CharField(_("位置"), max_length=200)
+    set_up_on = models.DateField(_("设立日期"))
+    photo = models.FileField(_("照片"), upload_to=position_photo_path, max_length=200, blank=True)
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit_id", "kind", "name"]
+        verbose_name = _("宣传阵地")
+        verbose_name_plural = _("宣传阵地")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="position_name_once_per_unit"),
+        ]
+        indexes = [models.Index(fields=["township", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PositionUpdate(models.Model):
+    """One refresh of a position's content (更新): when, what was put up, a photo."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="updates")
+    updated_on = models.DateField(_("更新日期"))
+    content = models.CharField(_("更新内容"), max_length=300)
+    photo = models.FileField(_("照片"), upload_to=position_photo_path, max_length=200, blank=True)
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position_id", "-updated_on", "-id"]
+        verbose_name = _("阵地更新")
+        verbose_name_plural = _("阵地更新")
+        indexes = [models.Index(fields=["position", "updated_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.position} · {self.updated_on}"

@@ -27,8 +27,10 @@ from sites.models import (
     RouteStop,
     Site,
     SiteEvent,
+    SiteNaming,
     SitePhoto,
     Status,
+    Theme,
     VisitorCount,
     VisitRoute,
 )
@@ -155,6 +157,33 @@ def transition(
         locked.next_review_due = next_review_due or _add_years(named_on, REVIEW_INTERVAL_YEARS)
         fields += ["level", "named_doc_number", "named_on", "next_review_due"]
         note = note or f"{locked.get_level_display()} {locked.named_doc_number}"
+        _record_naming(locked, by)
+    elif action == "recommend":
+        locked.recommended_level = locked.next_level
+        fields.append("recommended_level")
+        note = note or str(
+            _("推荐%(level)s命名") % {"level": Level(locked.recommended_level).label}
+        )
+    elif action == "name_higher":
+        if not doc_number.strip() or named_on is None:
+            raise IllegalTransition(_("命名须填写命名文号和命名日期。"))
+        if named_on < (locked.named_on or named_on):
+            raise IllegalTransition(_("上级命名日期不能早于原命名日期。"))
+        locked.level = locked.recommended_level
+        locked.recommended_level = ""
+        locked.named_doc_number = doc_number.strip()
+        locked.named_on = named_on
+        locked.next_review_due = next_review_due or _add_years(named_on, REVIEW_INTERVAL_YEARS)
+        fields += ["level", "recommended_level", "named_doc_number", "named_on", "next_review_due"]
+        note = note or f"{locked.get_level_display()} {locked.named_doc_number}"
+        _record_naming(locked, by)
+    elif action == "decline_higher":
+        note = str(
+            _("%(level)s未予命名：%(why)s")
+            % {"level": Level(locked.recommended_level).label, "why": note.strip()}
+        )
+        locked.recommended_level = ""
+        fields.append("recommended_level")
     elif action == "review_pass":
         locked.next_review_due = next_review_due or _add_years(today, REVIEW_INTERVAL_YEARS)
         fields.append("next_review_due")
@@ -167,6 +196,19 @@ def transition(
     _event(locked, action, before, by, note)
     site.refresh_from_db()
     return locked
+
+
+def _record_naming(site: Site, by) -> None:
+    if SiteNaming.objects.filter(site=site, level=site.level).exists():
+        raise IllegalTransition(_("该示范点已有这一级别的命名记录。"))
+    SiteNaming.objects.create(
+        site=site,
+        level=site.level,
+        doc_number=site.named_doc_number,
+        named_on=site.named_on,
+        by=by,
+        at=timezone.now(),
+    )
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -272,6 +314,8 @@ def save_route(route: VisitRoute, site_ids: Sequence[int], by) -> VisitRoute:
     if len(set(site_ids)) != len(site_ids):
         raise IllegalTransition(_("同一示范点不能在线路中出现两次。"))
     district_id = route.district_id or route.township.district_id
+    if route.theme and route.theme not in Theme.values:
+        raise IllegalTransition(_("请选择线路主题。"))
     found = Site.objects.filter(pk__in=site_ids, district_id=district_id).count()
     if found != len(site_ids):
         raise IllegalTransition(_("线路只能包含本区的示范点。"))

@@ -18,11 +18,13 @@ from sites.access import (
     can_decide,
     can_edit,
     can_manage,
+    can_manage_route,
     get_photo_for,
     get_plan_for,
     get_route_for,
     get_site_for,
     require_site_reader,
+    route_owner,
 )
 from sites.files import send_file
 from sites.forms import (
@@ -36,7 +38,7 @@ from sites.forms import (
     VisitorForm,
 )
 from sites.lifecycle import IllegalTransition
-from sites.models import Level, RouteStop, Site, Status, VisitRoute
+from sites.models import Level, RouteStop, Site, Status, Theme, VisitRoute
 
 
 @login_required
@@ -121,6 +123,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "site": site,
             "events": site.events.select_related("by"),
+            "namings": site.namings.all(),
             "plans": site.plans.select_related("submitted_by", "reviewed_by"),
             "photos": site.photos.all(),
             "visitors": visitors,
@@ -299,12 +302,20 @@ def route_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch("stops", queryset=RouteStop.objects.select_related("site").order_by("order"))
         )
-        .order_by("township__name", "name")
+        .order_by("theme", "township__name", "name")
     )
+    theme = request.GET.get("theme", "")
+    if theme in Theme.values:
+        routes = routes.filter(theme=theme)
     return render(
         request,
         "sites/route_list.html",
-        {"routes": routes, "can_create": bool(scope.office_townships)},
+        {
+            "routes": routes,
+            "themes": Theme.choices,
+            "theme": theme,
+            "can_create": route_owner(scope) is not None,
+        },
     )
 
 
@@ -312,35 +323,49 @@ def route_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def route_detail(request: HttpRequest, pk: int) -> HttpResponse:
     route = get_route_for(request.user, pk)
-    stops = route.stops.select_related("site", "site__unit").order_by("order")
+    stops = route.stops.select_related("site", "site__unit", "site__township").order_by("order")
     return render(
         request,
         "sites/route_detail.html",
         {
             "route": route,
             "stops": stops,
-            "can_edit": scope_for(request.user).manages_township(route.township_id),
+            "can_edit": can_manage_route(scope_for(request.user), route),
         },
     )
 
 
-def _route_sites(township):
-    return Site.objects.filter(district_id=township.district_id).order_by("name")
+def _route_sites(district_id):
+    return (
+        Site.objects.filter(district_id=district_id)
+        .select_related("township")
+        .order_by("township__name", "name")
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def route_create(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.office_townships:
+    """Office staff make their township's routes; a district reviewer or leader makes
+    district-wide routes across townships."""
+    owner = route_owner(scope_for(request.user))
+    if owner is None:
         raise PermissionDenied
     from organisations.models import Organisation
 
-    township = Organisation.objects.filter(pk__in=scope.office_townships).order_by("pk").first()
-    form = RouteForm(request.POST or None, sites=_route_sites(township), township=township)
+    org = Organisation.objects.get(pk=owner[1])
+    township = org if owner[0] == "township" else None
+    district_id = org.district_id if township else org.pk
+    form = RouteForm(
+        request.POST or None,
+        sites=_route_sites(district_id),
+        township=township,
+        district=None if township else org,
+    )
     if request.method == "POST" and form.is_valid():
         route = form.save(commit=False)
         route.township = township
+        route.district_id = district_id
         try:
             services.save_route(route, form.cleaned_data["site_ids"], request.user)
         except IllegalTransition as exc:
@@ -348,7 +373,7 @@ def route_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("参观线路已保存。"))
             return redirect("sites:route_detail", route.pk)
-    return render(request, "sites/route_form.html", {"form": form})
+    return render(request, "sites/route_form.html", {"form": form, "district_wide": not township})
 
 
 @login_required
@@ -358,8 +383,9 @@ def route_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RouteForm(
         request.POST or None,
         instance=route,
-        sites=_route_sites(route.township),
+        sites=_route_sites(route.district_id),
         township=route.township,
+        district=route.district if route.township_id is None else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -371,4 +397,8 @@ def route_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("参观线路已保存。"))
             return redirect("sites:route_detail", route.pk)
-    return render(request, "sites/route_form.html", {"form": form, "route": route})
+    return render(
+        request,
+        "sites/route_form.html",
+        {"form": form, "route": route, "district_wide": route.township_id is None},
+    )

@@ -59,6 +59,24 @@ def test_load_demo_builds_the_township_and_is_idempotent():
     assert campaign.leadership.filter(position="leader").exists()
     assert campaign.documents.filter(doc_number="通纪委〔2023〕96号").exists()
 
+    # issue 14: unit creation plans, publicity, 宣传阵地, sites moving up, themed routes
+    from activities.models import PublicityItem
+    from campaigns import plans
+    from sites.models import Level, Position, Site, VisitRoute
+
+    board = {row.unit.code: row.state for row in plans.board(campaign)}
+    assert board["qx-office"] == "approved" and board["qx-women"] == "returned"
+    assert board["qx-chamber"] == "missing" and "qx-finance" not in board
+    assert set(PublicityItem.objects.values_list("status", flat=True)) == {
+        "approved",
+        "submitted",
+        "returned",
+    }
+    assert PublicityItem.objects.counted().values("channel").distinct().count() >= 6
+    assert Position.objects.filter(township=township).count() == 5
+    assert Site.objects.filter(level=Level.CITY, namings__level=Level.DISTRICT).exists()
+    assert VisitRoute.objects.filter(township__isnull=True, theme="warning").exists()
+
     printed = out.getvalue()
     for login in ("office", "leader", "reviewer", "liaison"):
         assert User.objects.filter(username=login).exists()

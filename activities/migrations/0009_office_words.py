@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0008_evidence_representative'),
-        ('campaigns', '0005_office_pass_line_and_reason'),
+        ('campaigns', '0006_office_pass_line_and_reason'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0004_activity_types'),
-        ('campaigns', '0005_office_pass_line_and_reason'),
+        ('campaigns', '0006_office_pass_line_and_reason'),
         ('organisations', '0003_office_people_and_staged_imports'),
     ]
 

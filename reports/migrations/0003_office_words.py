@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_office_pass_line_and_reason'),
+        ('campaigns', '0006_office_pass_line_and_reason'),
         ('reports', '0002_report_run_heartbeat'),
     ]
 

@@ -30,7 +30,11 @@ def test_demo_sites_and_assessments():
     cs = CriteriaSet.objects.get()
     assert cs.items.count() == 16 and cs.frozen
     assert sum(i.points for i in cs.items.all()) == 100
-    assert cs.items.filter(auto_target__isnull=False).count() == 3
+    assert cs.items.filter(auto_target__isnull=False).count() == 5
+    assert set(cs.items.exclude(auto_source="ledger").values_list("code", "auto_source")) == {
+        ("3.1", "positions"),
+        ("3.3", "position_updates"),
+    }
     statuses = set(Site.objects.values_list("status", flat=True))
     assert {
         Status.CANDIDATE,

@@ -182,7 +182,7 @@ def test_year_end_computed_and_entered(world, login):
     client.post(url, {"organisation": "25"})  # above 20
     score.refresh_from_db()
     assert score.organisation is None
-    client.post(url, {"organisation": "18", "publicity": "12"})
+    client.post(url, {"organisation": "18", "publicity": "12", "publicity_reason": "手工核定"})
     score.refresh_from_db()
     assert score.total == Decimal("62.5")
     assert login(world.leader_a).post(url, {"organisation": "1"}).status_code == 403

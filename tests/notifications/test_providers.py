@@ -43,6 +43,28 @@ def test_a_submitted_creation_plan_stops_the_reminders(world, sweep_at):
     assert sent("creation_plan") == [("liaison_a2", -1)]  # a returned plan is due again
 
 
+def test_creation_plans_chase_only_units_that_owe_one(world, sweep_at):
+    """Creating units and lead units owe a plan, with or without a site; nobody else."""
+    from campaigns import plans
+    from campaigns.models import CampaignDomain
+    from organisations.models import Role
+    from sites.demo import DemoFile
+    from tests.factories import UnitFactory, UserFactory, give_role
+
+    CreatingUnit.objects.create(campaign=world.campaign_a, unit=world.unit_a1, domain=domain())
+    CampaignDomain.objects.create(
+        campaign=world.campaign_a, domain=domain("schools"), lead_unit=world.unit_a2
+    )
+    bystander = UnitFactory(parent=world.township_a)
+    give_role(UserFactory(username="bystander"), bystander, Role.Kind.LIAISON)
+    milestone_due(world.campaign_a, TODAY + dt.timedelta(days=1), kind=Milestone.Kind.PLAN_DUE)
+    plans.submit_plan(world.campaign_a, world.unit_a1, DemoFile("方案.pdf"), world.liaison_a1)
+    sweep_at(TODAY)
+    assert sent("creation_plan") == [("liaison_a2", -1)]
+    note = world.liaison_a2.notifications.get(kind="creation_plan")
+    assert note.url.endswith(f"/campaigns/{world.campaign_a.pk}/plans/")
+
+
 def test_rectification_reminded_until_answered(world, sweep_at):
     item = Rectification.objects.create(
         campaign=world.campaign_a,
@@ -83,3 +105,26 @@ def test_application_milestone_met_once_applied(world, sweep_at):
     )
     sweep_at(TODAY)
     assert sent("milestone") == [("office_b", 3)]
+
+
+def test_reminder_when_not_updated_for_the_policy_days(world, sweep_at):
+    from notifications.models import ReminderPolicy
+    from sites import positions
+
+    ReminderPolicy.objects.create(campaign=world.campaign_a, position_update_days=30)
+    position = positions.create_position(
+        world.unit_a1,
+        {"kind": "board", "name": "宣传栏", "place": "村口", "set_up_on": dt.date(2026, 3, 1)},
+        None,
+        world.liaison_a1,
+    )
+    positions.add_update(position, TODAY - dt.timedelta(days=29), "更新", None, world.liaison_a1)
+    sweep_at(TODAY)
+    assert sent("position_update") == [("liaison_a1", -1)]
+    note = world.liaison_a1.notifications.get(kind="position_update")
+    assert note.url.endswith(f"/positions/{position.pk}/")
+    # an update moves the due date on: the chase for the old date goes quiet
+    positions.add_update(position, TODAY, "又更新了", None, world.liaison_a1)
+    sweep_at(TODAY + dt.timedelta(days=1))
+    sweep_at(TODAY + dt.timedelta(days=4))
+    assert sent("position_update") == [("liaison_a1", -1)]

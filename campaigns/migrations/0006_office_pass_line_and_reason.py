@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_task_open_due'),
+        ('campaigns', '0005_unit_plans'),
     ]
 
     operations = [

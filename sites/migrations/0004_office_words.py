@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_office_pass_line_and_reason'),
-        ('demosites', '0001_initial'),
+        ('campaigns', '0006_office_pass_line_and_reason'),
+        ('demosites', '0003_positions'),
     ]
 
     operations = [
