@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 
 import segno
+from django.conf import settings
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,6 +20,8 @@ RECOVERY_NAME = "恢复码"
 
 
 def required_for(user) -> bool:
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
     if user.is_superuser or user.is_staff:
         return True
     scope = scope_for(user)

@@ -265,6 +265,10 @@ AXES_VERBOSE = False
 # The request header a trusted reverse proxy sets to the client address (deploy/: X-Real-IP).
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 OTP_TOTP_ISSUER = "清风平台"
+# Two factors are required for office staff, district roles, auditors and administrators in
+# production; `make run`'s demo (DEBUG) lets them in with the password alone so the demo logins
+# work without an authenticator app (they may still enrol one).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
 
 # Sessions: signed out after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
