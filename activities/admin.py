@@ -10,7 +10,7 @@ evidence rows are read-only.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -84,6 +84,11 @@ class ActivityRecordAdmin(SimpleHistoryAdmin):
         # Reverting to a historical version would write the row (and its tasks) directly.
         return True
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":  # a historical version may be read, not saved back
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # Only what never counted (a draft, a pending edit); approved records are withdrawn.
         return (
@@ -105,6 +110,8 @@ class ActivityRecordAdmin(SimpleHistoryAdmin):
             for name in services.ADMIN_FIELDS
             if name in form.cleaned_data
         }
+        for formset in formsets:
+            formset.save(commit=False)  # the evidence inline is read-only: nothing to write
         try:
             services.correct_record(
                 form.instance,
