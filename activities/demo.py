@@ -1,6 +1,7 @@
 """Demo ledger: records in the spirit of seeds 002 and 004 for the demo township's units,
 filed through the same services as the web form (real, re-encoded photos), mostly approved,
-a few waiting for review, one returned and one draft. A second run changes nothing."""
+a few waiting for review, one returned, one draft and one withdrawn. A second run changes
+nothing."""
 
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ RECORDS = [
     ("qx-comm-xidong", 16, "board", "制作廉政文化宣传展板", "溪东社区文化广场", 20, "approved"),
     ("qx-office", 21, "article", "报送廉政文化创建信息", "镇纪委", 3, "approved"),
     ("qx-office", 11, "books", "发放《纪律处分条例》学习读本", "镇政府各科室", 120, "approved"),
+    # filed twice by mistake: the office withdrew the copy (it stays listed, not counted)
+    (
+        "qx-agri",
+        19,
+        "materials",
+        "发放廉政宣传资料（重复填报）",
+        "农业综合服务中心",
+        120,
+        "withdrawn",
+    ),
 ]
 # The quantity in each type's measure (activities.types.DEFAULT_MEASURES) where it is not one
 # event: 标语 in 条, 承诺书 and 资料 in 份, 读本 in 册, 展板 in 块, 信息 in 篇.
@@ -128,10 +139,12 @@ def load(ctx) -> None:
             by=liaison,
             submit=status != "draft",
         )
-        if status == "approved":
+        if status in ("approved", "withdrawn"):
             services.approve_record(record, office)
             if title in HIGHLIGHTS:
                 services.set_highlight(record, True, office)
+        if status == "withdrawn":
+            services.withdraw_record(record, office, "与同日“发放廉政宣传资料”重复填报。")
         elif status == "returned":
             services.return_record(record, office, "照片未反映活动现场，请补充签到表。")
         created += 1

@@ -24,12 +24,13 @@ def test_demo_ledger_is_idempotent(db, media, today, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         ctx = _demo(TODAY)
     counts = (ActivityRecord.objects.count(), Evidence.objects.count())
-    assert counts[0] == 24 and counts[1] == 24
+    assert counts[0] == 25 and counts[1] == 25
     assert ActivityRecord.objects.counted().count() == 18
     # quantities in each type's measure, and the highlights the office picked
     banner = ActivityRecord.objects.get(title="主要路口张贴廉政标语")
     assert (banner.quantity, banner.highlight) == (30, True)
     assert ActivityRecord.objects.filter(status="returned").get().return_reason
+    assert ActivityRecord.objects.filter(status="withdrawn").get().withdraw_reason
     photo = Evidence.objects.first()
     assert photo.taken_at is not None and (media / photo.file.name).exists()
     assert all(r.township_id == ctx.township.pk for r in ActivityRecord.objects.all())
