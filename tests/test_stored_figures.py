@@ -48,7 +48,7 @@ def achieved(task):
 
 
 def tally_total():
-    return sum(n for n, _people in tallies.stored().values())
+    return sum(figures[0] for figures in tallies.stored().values())
 
 
 def photo(seed):
