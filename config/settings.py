@@ -139,7 +139,6 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2)
 
 
-
 def redis_caches(url: str) -> dict:
     """CACHES for a Redis at `url`. A Redis that cannot be reached is a cache miss (logged by
     django_redis as "Exception ignored"), never an error page: figures are computed from the
