@@ -10,9 +10,9 @@ PORT ?= 8000
 # Debian packages the portal needs at run and test time.
 # libpq-dev, gcc and python3-dev build psycopg2 from source; nginx fronts gunicorn in the deployment test;
 # nodejs and Java run the accessibility and HTML checks.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk libpq-dev gcc python3-dev nginx fonts-hanazono nodejs openjdk-17-jre-headless
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 gettext poppler-utils chromium fonts-noto-cjk libpq-dev gcc python3-dev nginx fonts-hanazono nodejs openjdk-17-jre-headless postgresql-client
 
-.PHONY: run test install system-deps messages demo bench lint clean
+.PHONY: run test install system-deps messages demo bench lint clean clean-data
 
 NODE_STAMP := node_modules/.installed
 
@@ -83,5 +83,12 @@ bench: install
 	  $(PY) bench/prepare.py
 	$(PY) bench/run.py
 
+# Removes the virtualenv and caches only: the SQLite database and media under var/ are data.
 clean:
-	rm -rf $(VENV) var node_modules
+	rm -rf $(VENV) node_modules var/static var/celery var/test-media var/celerybeat-schedule*
+	find . -path ./var -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Deletes the embedded database, uploaded files and backups under var/ (asks first).
+clean-data:
+	@read -r -p "删除 var/ 下的数据库、上传文件与备份？输入 yes 确认 / type yes to delete: " answer; \
+	if [ "$$answer" = "yes" ]; then rm -rf var; echo "var/ 已删除"; else echo "未删除"; exit 1; fi

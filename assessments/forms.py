@@ -14,7 +14,7 @@ from assessments.models import CriteriaSet, SpotCheck
 from assessments.services import ScoreRow
 from sites.forms import UploadField
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _ids(values) -> list[int]:

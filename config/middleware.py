@@ -72,3 +72,48 @@ class PrivateFilesMiddleware:
         ):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class DatabaseBusyMiddleware:
+    """A write that still cannot get SQLite's lock after the busy timeout ("database is
+    locked") is answered with a Chinese "请稍后重试" page, status 503, that carries the user's
+    form fields back (a button posts them again), instead of a traceback and a lost form.
+
+    The page is plain (no navigation): it must not need the database that is busy."""
+
+    BUSY = ("database is locked", "database table is locked", "database is busy")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+
+        if not isinstance(exception, OperationalError):
+            return None
+        if not any(text in str(exception).lower() for text in self.BUSY):
+            return None
+        import logging
+
+        from django.template.response import TemplateResponse
+
+        logging.getLogger(__name__).warning("database busy on %s %s", request.method, request.path)
+        fields = []
+        if request.method == "POST":
+            fields = [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name != "csrfmiddlewaretoken"
+                for value in values
+            ]
+        response = TemplateResponse(
+            request,
+            "busy.html",
+            {"fields": fields, "had_files": bool(request.FILES), "action": request.get_full_path()},
+            status=503,
+        )
+        response["Retry-After"] = "5"
+        return response.render()

@@ -109,16 +109,23 @@ def policy(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """The last completed sweep, for monitoring (no login; no names, no content)."""
-    last = SweepRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
-    now = timezone.now()
+    """The last completed sweep and the services it needs (database, broker, cache), for
+    monitoring (no login; no names, no content). 503 when the sweep is stale or never ran,
+    or when a service is down (named in `down`)."""
+    from django.db import DatabaseError
+
+    from config.health import response
+
+    try:
+        last = SweepRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+    except DatabaseError:
+        return response({"last_sweep": None}, problem="down")
     if last is None:
-        return JsonResponse({"status": "never", "last_sweep": None}, status=503)
-    age = int((now - last.finished_at).total_seconds())
+        return response({"last_sweep": None}, problem="never")
+    age = int((timezone.now() - last.finished_at).total_seconds())
     stale = age > health_max_age()
-    return JsonResponse(
+    return response(
         {
-            "status": "stale" if stale else "ok",
             "last_sweep": {
                 "finished_at": last.finished_at.isoformat(),
                 "age_seconds": age,
@@ -129,5 +136,5 @@ def health(request: HttpRequest) -> JsonResponse:
             },
             "max_age_seconds": health_max_age(),
         },
-        status=503 if stale else 200,
+        problem="stale" if stale else "",
     )

@@ -6,6 +6,8 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from organisations.access import get_unit_for, require_office, scope_for
 from organisations.history import REGISTRY, changes
@@ -107,13 +109,14 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
+@require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """Liveness for the web process (the reminders work adds the sweep's heartbeat)."""
-    from django.db import connection
+    """The web process and what it needs (database, broker, cache), as JSON: 503 naming what is
+    down. No login, no names."""
+    from config.health import response
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    return response()
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

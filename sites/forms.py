@@ -10,7 +10,7 @@ from campaigns.models import Campaign
 from organisations.models import Domain, Organisation
 from sites.models import Level, Position, PositionKind, Site, VisitRoute
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SiteCreateForm(forms.Form):
@@ -149,7 +149,7 @@ class PhotoForm(forms.Form):
 class VisitorForm(forms.Form):
     month = forms.DateField(
         label=_("月份"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
     visitors = forms.IntegerField(label=_("参观人次"), min_value=0, max_value=1_000_000)

@@ -46,4 +46,4 @@ def test_password_change(world, login):
 def test_health_needs_no_login(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
-    assert response.content == b"ok"
+    assert response.json()["status"] == "ok" and response.json()["down"] == []
