@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "organisations",
     "campaigns",
     "activities",
+    "monthly",
     "sites.apps.SitesConfig",
     "assessments",
     "notifications",

@@ -22,7 +22,7 @@ def summary(figures):
     return (
         figures.records,
         figures.participants,
-        (figures.periods.done, figures.periods.open, figures.periods.overdue),
+        (figures.tasks.done, figures.tasks.open, figures.tasks.overdue),
         [(u.unit.pk, u.total) for u in figures.units],
         [(s.site.pk, s.projected_score, s.status) for s in figures.sites],
         figures.trend,
