@@ -133,7 +133,9 @@ def test_every_linked_figure_opens_exactly_its_rows(generated, world, login, cli
 def test_reviewer_sees_numbers_without_links(generated, world, login):
     client = login(world.reviewer)
     body = main(
-        client.get(reverse("dashboard:township_detail", args=[world.township_a.pk])).content.decode()
+        client.get(
+            reverse("dashboard:township_detail", args=[world.township_a.pk])
+        ).content.decode()
     )
     assert "qf-drill" not in body
     assert "/sites/" not in body and "/activities/" not in body and "/monthly/" not in body
