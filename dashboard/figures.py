@@ -246,9 +246,13 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
     )
     in_campaign = Q(led_tasks__campaign=campaign)
     return list(
-        Organisation.objects.units()
-        .filter(township=township, is_active=True)
-        .values("pk", "name", "led_tasks__domain_id")
+        Organisation.objects.filter(
+            # the township's active units, and any unit leading a task of the campaign (so
+            # that every task counts, as on every other page)
+            Q(level=Organisation.Level.UNIT, township=township, is_active=True)
+            | Q(pk__in=Task.objects.filter(campaign=campaign).values("lead_unit_id"))
+        )
+        .values("pk", "name", "is_active", "township_id", "led_tasks__domain_id")
         .annotate(
             total=Count("led_tasks", filter=in_campaign),
             done=Count("led_tasks", filter=in_campaign & task_q("done", today, "led_tasks__")),
@@ -339,7 +343,10 @@ def township_figures(
         if owes is None:
             owes = units[row["pk"]] = UnitOwes(
                 unit=Organisation(pk=row["pk"], name=row["name"]),
-                missing_reports=n_due - row["submitted"],
+                # reports are owed by the township's active units only
+                missing_reports=n_due - row["submitted"]
+                if row["is_active"] and row["township_id"] == township.pk
+                else 0,
                 late_reports=row["late"],
                 open_rectifications=row["open_rect"],
                 overdue_rectifications=row["overdue_rect"],
