@@ -354,3 +354,41 @@ def verdict(sites: list, owing_units: list, limit: int = LAGGARDS) -> Verdict:
     else:
         score = pass_line = None
     return Verdict(score, pass_line, len(scored), owing_units[:limit])
+
+
+# --- what a township owes, in one sentence ---------------------------------------------------------
+
+
+@dataclass
+class Owed:
+    tasks_overdue: int = 0  # tasks with an overdue period (not periods)
+    reports_missing: int = 0
+    rectifications_overdue: int = 0
+
+    def sentence(self) -> str:
+        return str(
+            _("有逾期期次的任务 %(tasks)s 项，未报送月报 %(reports)s 份，逾期整改事项 %(rects)s 项")
+            % {
+                "tasks": self.tasks_overdue,
+                "reports": self.reports_missing,
+                "rects": self.rectifications_overdue,
+            }
+        )
+
+
+def owed(campaign, today: dt.date) -> Owed:
+    """The campaign's overdue tasks, missing monthly reports and overdue rectifications, with
+    the definitions above (four queries); what the office digest and the notice speak of."""
+    from assessments.models import Rectification
+    from campaigns.models import Task
+    from monthly import completeness
+    from monthly.models import MISSING
+
+    slots = completeness.slots(campaign, today, include_not_due=False)
+    return Owed(
+        tasks_overdue=Task.objects.filter(campaign=campaign).filter(task_q(OVERDUE, today)).count(),
+        reports_missing=sum(1 for s in slots if s.state == MISSING),
+        rectifications_overdue=Rectification.objects.overdue(today)
+        .filter(campaign=campaign)
+        .count(),
+    )
