@@ -41,10 +41,6 @@ UPCOMING_MILESTONES = 5
 # --- task periods -------------------------------------------------------------------------------
 
 
-# Tasks by status (done / open / overdue): the same counts as everywhere else.
-StatusCounts = TaskCounts
-
-
 # --- months and monthly reports ------------------------------------------------------------------
 
 
@@ -444,7 +440,7 @@ class TownshipRow:
     open_rectifications: int = 0
     overdue_rectifications: int = 0
 
-    def domain_cells(self, domains: list[Domain]) -> list[StatusCounts]:
+    def domain_cells(self, domains: list[Domain]) -> list[TaskCounts]:
         return [self.by_domain.get(d.pk, TaskCounts()) for d in domains]
 
 
