@@ -1,7 +1,9 @@
 """The circulated notice (通报): a draft computed from the data, edited, numbered, published.
 
 Criticism (批评) — `lagging_units(campaign, as_of)` finds, per unit, what it really owes at the
-统计截止日期 `as_of`, in a fixed number of queries, with the definitions of dashboard.metrics:
+统计截止日期 `as_of` — overdue at `as_of` and still not done when the notice is drafted (a unit
+that caught up in between is not named) — in a fixed number of queries, with the definitions
+of dashboard.metrics:
 * tasks it leads with a period past due at `as_of` and still not done;
 * monthly reports (廉政信息月报) due by `as_of` and not submitted (monthly.completeness: months
   the campaign covers only partly are never due; a late report is not a missing one);
