@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from campaigns.access import current_campaigns
@@ -22,7 +24,7 @@ def my_reports(request, scope):
         ).order_by("name")
         if not units:
             continue
-        last = due.month_start(today.replace(day=1) - timezone.timedelta(days=1))
+        last = due.month_start(today.replace(day=1) - dt.timedelta(days=1))
         months = [m for m in due.covered_months(campaign) if m <= last]
         for slot in completeness.slots(campaign, today, units=units, months=months):
             report = slot.report
