@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_notice_year_end'),
+        ('assessments', '0007_auto_source'),
     ]
 
     operations = [
