@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import evidence, measures, services
 from activities.models import ActivityRecord
 from activities.types import ActivityType
-from campaigns.models import Task
+from campaigns.models import Campaign, Task
 from organisations.models import Domain, Organisation
 
 
@@ -256,6 +256,12 @@ class ReturnForm(forms.Form):
 class RecordFilterForm(forms.Form):
     """Filters for the review queue and record lists (all optional)."""
 
+    campaign = forms.ModelChoiceField(
+        label=_("创建活动"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("全部活动"),
+    )
     domain = forms.ModelChoiceField(
         label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("全部领域")
     )
@@ -280,9 +286,13 @@ class RecordFilterForm(forms.Form):
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, units, default_status: str = "", **kwargs):
+    def __init__(self, *args, units, campaigns=None, default_status: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        if campaigns is None:
+            del self.fields["campaign"]
+        else:
+            self.fields["campaign"].queryset = campaigns
         self.default_status = default_status
         if not self.is_bound:
             self.fields["status"].initial = default_status
@@ -294,6 +304,8 @@ class RecordFilterForm(forms.Form):
         if not self.is_valid():
             return records.filter(status=self.default_status) if self.default_status else records
         data = self.cleaned_data
+        if data.get("campaign"):
+            records = records.filter(campaign=data["campaign"])
         if data["domain"]:
             records = records.filter(domain=data["domain"])
         if data["unit"]:

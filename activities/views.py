@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -296,9 +298,15 @@ def record_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     records = ActivityRecord.objects.visible_to(request.user).originals()
     units = Organisation.objects.visible_to(request.user).units().order_by("name")
-    form = RecordFilterForm(request.GET or None, units=units)
-    records = form.apply(records).select_related("unit", "domain").order_by("-date", "-id")
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    campaigns = Campaign.objects.visible_to(request.user).order_by("-year", "name")
+    form = RecordFilterForm(request.GET or None, units=units, campaigns=campaigns)
+    records = form.apply(records)
+    # The count and participant total of exactly the filtered rows (dashboard figures link here).
+    totals = records.order_by().aggregate(n=Count("pk"), people=Coalesce(Sum("participants"), 0))
+    records = records.select_related("unit", "domain").order_by("-date", "-id")
+    paginator = Paginator(records, PAGE_SIZE)
+    paginator.count = totals["n"]  # already counted: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     _mark(page.object_list)
     template = (
@@ -307,7 +315,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"page": page, "form": form, "can_file": scope.is_liaison},
+        {"page": page, "form": form, "can_file": scope.is_liaison, "totals": totals},
     )
 
 

@@ -751,6 +751,9 @@ class Notice(TownshipScoped):
     title = models.CharField(_("标题"), max_length=200)
     doc_number = models.CharField(_("文号"), max_length=60, blank=True)
     intro = models.TextField(_("正文导语"), blank=True)
+    closing = models.TextField(
+        _("结尾要求"), blank=True, help_text=_("通报结尾对各单位提出的要求，可编辑")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="draft")
     as_of = models.DateField(_("统计截止日期"))
     published_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
@@ -789,6 +792,12 @@ class NoticeEntry(models.Model):
         INCOMPLETE_ARCHIVES = "incomplete_archives", _("档案资料不全")
         YEAR_END_LOW = "year_end_low", _("年终考核得分偏低")
         OTHER = "other", _("其他")
+        # praise (表扬)
+        NAMED_SITE = "named_site", _("示范点命名")
+        AHEAD = "ahead", _("进度领先")
+        BEST_PRACTICE = "best_practice", _("典型经验")
+
+    PRAISE = frozenset({"named_site", "ahead", "best_practice"})
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries")
     unit = models.ForeignKey(
@@ -809,6 +818,10 @@ class NoticeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_category_display()}"
+
+    @property
+    def is_praise(self) -> bool:
+        return self.category in self.PRAISE
 
 
 class YearEndScore(TownshipScoped):
@@ -863,6 +876,11 @@ class YearEndScore(TownshipScoped):
     innovation = models.DecimalField(
         _("创新创优"), max_digits=4, decimal_places=1, null=True, blank=True
     )
+    # Points for being named in published notices (seed 000: 通报批评 … 纳入年终党风廉政责任制考核):
+    # written by assessments.yearend.refresh_notice_points, counted in the total.
+    notices = models.DecimalField(
+        _("通报加减分"), max_digits=4, decimal_places=1, default=Decimal(0)
+    )
     note = models.TextField(_("备注"), blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
 
@@ -881,6 +899,7 @@ class YearEndScore(TownshipScoped):
 
     @property
     def total(self) -> Decimal:
-        return sum(
+        indicators = sum(
             (getattr(self, name) or Decimal(0) for name in self.MAX_POINTS), start=Decimal(0)
         )
+        return indicators + (self.notices or Decimal(0))

@@ -74,6 +74,7 @@ urlpatterns = [
     path("notices/<int:pk>/", views_supervision.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/entries/", views_supervision.notice_update, name="notice_update"),
     path("notices/<int:pk>/publish/", views_supervision.notice_publish, name="notice_publish"),
+    path("notices/<int:pk>/praise/", views_supervision.notice_praise, name="notice_praise"),
     path("campaigns/<int:campaign_pk>/year-end/", views_supervision.year_end, name="year_end"),
     path(
         "campaigns/<int:campaign_pk>/year-end/compute/",

@@ -482,8 +482,13 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Rectification.Status.values:
         rects = rects.filter(status=status)
+    elif status == "unclosed":  # open or answered: what dashboard.metrics counts as open
+        rects = rects.open()
     elif status == "overdue":
         rects = rects.overdue(today)
+    campaign_id = request.GET.get("campaign", "")
+    if campaign_id.isdigit():
+        rects = rects.filter(campaign_id=int(campaign_id))
     unit_filter = None
     unit_id = request.GET.get("unit", "")
     if parse_id(unit_id) is not None:
@@ -505,6 +510,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "unit_id": unit_id if parse_id(unit_id) is not None else "",
             "unit_name": unit_filter.unit.name if unit_filter else "",
+            "campaign_id": campaign_id if campaign_id.isdigit() else "",
         },
     )
 

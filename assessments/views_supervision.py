@@ -183,13 +183,22 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = notice.status == Notice.Status.DRAFT and scope_for(request.user).manages_township(
         notice.township_id
     )
+    entries = list(notice.entries.select_related("unit").order_by("order", "id"))
     return render(
         request,
         "assessments/notice_detail.html",
         {
             "notice": notice,
-            "entries": notice.entries.select_related("unit"),
+            "praise": [e for e in entries if e.is_praise],
+            "criticism": [e for e in entries if not e.is_praise],
             "editable": editable,
+            "units": list(
+                Organisation.objects.units()
+                .filter(township_id=notice.township_id, is_active=True)
+                .order_by("name")
+            )
+            if editable
+            else [],
             "publish_form": PublishForm(),
         },
     )
@@ -206,11 +215,37 @@ def notice_update(request: HttpRequest, pk: int) -> HttpResponse:
             "included": request.POST.get(f"included-{entry_id}") == "on",
         }
     try:
-        notices.update_entries(notice, changes, request.user)
+        notices.update_entries(
+            notice,
+            changes,
+            request.user,
+            intro=request.POST.get("intro"),
+            closing=request.POST.get("closing"),
+        )
     except AssessmentError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("通报已保存。"))
+    return redirect("assessments:notice_detail", notice.pk)
+
+
+@login_required
+@require_POST
+def notice_praise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a best practice the office picked to the notice's praise section."""
+    notice = get_notice_for(request.user, pk, write=True)
+    unit_id = request.POST.get("unit", "")
+    unit = (
+        Organisation.objects.units().filter(pk=int(unit_id)).first() if unit_id.isdigit() else None
+    )
+    try:
+        notices.add_praise(
+            notice, unit=unit, detail=request.POST.get("detail", ""), by=request.user
+        )
+    except AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已加入表扬。"))
     return redirect("assessments:notice_detail", notice.pk)
 
 

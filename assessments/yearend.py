@@ -9,6 +9,11 @@ likewise, proportionally below; news publicity from the approved publicity ledge
 channel weights of `activities.publicity.year_end_points` (the office may override it, giving
 a reason); the other three are entered by office staff.
 `compute_year_end(campaign)` writes every unit's computed part in a fixed number of queries.
+
+Being named in a published notice (通报) counts too (seed 000: units criticised in a notice are
+"纳入年终党风廉政责任制考核"): `refresh_notice_points(campaign)` gives each unit
+`NOTICE_CRITICISM` points per published notice that criticises it and `NOTICE_PRAISE` per one
+that praises it, within [`NOTICE_FLOOR`, `NOTICE_CAP`]; publishing a notice calls it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ CULTURE_TYPES = {
     ActivityType.COMMITMENT,
     ActivityType.VISIT,
 }
+NOTICE_CRITICISM = Decimal(-2)
+NOTICE_PRAISE = Decimal(1)
+NOTICE_FLOOR, NOTICE_CAP = Decimal(-10), Decimal(5)
 EDUCATION_TARGET = 8
 CULTURE_TARGET = 6
 ENTERED = ("organisation", "opinion", "innovation")
@@ -93,7 +101,53 @@ def compute_year_end(campaign, by=None) -> int:
     YearEndScore.objects.bulk_update(
         changed, ["education", "culture", "publicity_auto", "publicity", "computed_at"]
     )
+    refresh_notice_points(campaign)
     return len(new) + len(changed)
+
+
+def notice_points(campaign) -> dict[int, Decimal]:
+    """{unit id: points} from the campaign's published notices (one query)."""
+    from assessments.models import Notice, NoticeEntry
+
+    named = set(
+        NoticeEntry.objects.filter(
+            notice__campaign=campaign,
+            notice__status=Notice.Status.PUBLISHED,
+            included=True,
+        ).values_list("notice_id", "unit_id", "category")
+    )
+    per_notice = {(n, u, c in NoticeEntry.PRAISE) for n, u, c in named}
+    points: dict[int, Decimal] = defaultdict(Decimal)
+    for _notice, unit_id, praise in per_notice:
+        points[unit_id] += NOTICE_PRAISE if praise else NOTICE_CRITICISM
+    return {u: min(max(p, NOTICE_FLOOR), NOTICE_CAP) for u, p in points.items()}
+
+
+@transaction.atomic
+def refresh_notice_points(campaign) -> None:
+    """Write every unit's notice points into its year-end row (created when missing)."""
+    points = notice_points(campaign)
+    rows = {
+        s.unit_id: s for s in YearEndScore.objects.select_for_update().filter(campaign=campaign)
+    }
+    new, changed = [], []
+    for unit_id in set(rows) | set(points):
+        value = points.get(unit_id, Decimal(0))
+        row = rows.get(unit_id)
+        if row is None:
+            new.append(
+                YearEndScore(
+                    campaign=campaign,
+                    township_id=campaign.township_id,
+                    unit_id=unit_id,
+                    notices=value,
+                )
+            )
+        elif row.notices != value:
+            row.notices = value
+            changed.append(row)
+    YearEndScore.objects.bulk_create(new)
+    YearEndScore.objects.bulk_update(changed, ["notices"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 from campaigns import progress
 from campaigns.access import current_campaigns
 from campaigns.models import Task
+from dashboard import metrics
 from organisations.home import home_panel
 
 LIAISON_TASKS = 8
@@ -24,16 +25,14 @@ def office_overview(request, scope):
     for campaign in campaigns:
         phases = list(campaign.phases.all())
         current = next((p for p in phases if p.start_date <= today <= p.end_date), None)
-        counts = progress.domain_counts(campaign, today)
+        tasks = metrics.campaign_tasks(campaign, today)
         rows.append(
             {
                 "campaign": campaign,
                 "current_phase": current,
                 "days_left": (current.end_date - today).days if current else None,
-                "counts": counts,
-                "done": sum(c.done for c in counts),
-                "total": sum(c.total for c in counts),
-                "overdue": sum(c.overdue for c in counts),
+                "counts": tasks.domains,
+                "tasks": tasks.tasks,
             }
         )
     return {"template": "campaigns/_partials/home_office.html", "rows": rows}

@@ -37,6 +37,7 @@ from campaigns.forms import (
     TaskImportForm,
 )
 from campaigns.models import CampaignDomain, Phase, Task
+from dashboard import metrics
 from organisations import sheets
 from organisations.access import scope_for
 from organisations.models import Organisation, StagedImport
@@ -111,7 +112,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     phases = list(campaign.phases.all())
     current = next((p for p in phases if p.start_date <= today <= p.end_date), None)
-    counts = progress.domain_counts(campaign, today)
+    tasks = metrics.campaign_tasks(campaign, today)
+    scope = scope_for(request.user)
     context = {
         "campaign": campaign,
         "today": today,
@@ -120,12 +122,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "phase_days_left": (current.end_date - today).days if current else None,
         "campaign_days_left": (campaign.end_date - today).days,
         "milestones": list(campaign.milestones.all()),
-        "counts": counts,
-        "totals": {
-            "total": sum(c.total for c in counts),
-            "done": sum(c.done for c in counts),
-            "overdue": sum(c.overdue for c in counts),
-        },
+        "counts": tasks.domains,
+        "totals": tasks.tasks,
+        # liaisons read the overview but list only their unit's tasks: no links for them
+        "drill_links": scope.reads_township(campaign.township_id, campaign.township.district_id),
         "documents": list(campaign.documents.all()),
         "leadership": list(campaign.leadership.all()),
         "creating_units": list(
@@ -212,7 +212,10 @@ class TaskFilter:
         self.campaigns = current_campaigns(self.user)
         self.all_campaigns = self.campaigns
         get = request.GET
-        self.values = {k: get.get(k, "") for k in ("campaign", "domain", "unit", "status", "phase")}
+        self.values = {
+            k: get.get(k, "")
+            for k in ("campaign", "domain", "unit", "lead_unit", "status", "phase")
+        }
         self.values["overdue"] = get.get("overdue", "")
         chosen = self.values["campaign"]
         if chosen:
@@ -232,13 +235,17 @@ class TaskFilter:
                 task_id=OuterRef("pk"), organisation_id=unit
             )
             tasks = tasks.filter(Q(lead_unit_id=unit) | Q(Exists(cohost)))
+        if parse_id(v["lead_unit"]) is not None:  # the tasks a unit leads (dashboard figures)
+            tasks = tasks.filter(lead_unit_id=parse_id(v["lead_unit"]))
         if parse_id(v["phase"]) is not None:
             phase = Phase.objects.filter(
                 pk=parse_id(v["phase"]), campaign__in=[c.pk for c in self.campaigns]
             ).first()
             if phase:
                 tasks = tasks.filter(start_date__lte=phase.end_date, due_date__gte=phase.start_date)
-        if v["status"] in progress.Status.values:
+        if v["status"] == metrics.OPEN:  # not done, no overdue period (dashboard.metrics)
+            tasks = tasks.filter(metrics.task_q(metrics.OPEN, self.today))
+        elif v["status"] in progress.Status.values:
             tasks = progress.filter_tasks_by_status(tasks, v["status"], self.today)
         if v["overdue"]:
             tasks = progress.overdue_tasks(tasks, self.today)
@@ -267,7 +274,10 @@ class TaskFilter:
             "phase_options": list(
                 Phase.objects.filter(campaign__in=ids).order_by("campaign", "order")
             ),
-            "status_options": progress.Status.choices,
+            "status_options": [
+                *progress.Status.choices,
+                (metrics.OPEN, _("待完成（未完成且无逾期）")),
+            ],
         }
 
 

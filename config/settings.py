@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "organisations",
     "campaigns",
     "activities",
+    "monthly",
     "sites.apps.SitesConfig",
     "assessments",
     "notifications",
@@ -413,3 +414,20 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The 通报's categories, most important first: praise (表扬) before criticism (批评); a code left
+# out follows in its declared order (assessments.models.NoticeEntry.Category).
+NOTICE_CATEGORY_ORDER = env_list(
+    "NOTICE_CATEGORY_ORDER",
+    [
+        "named_site",
+        "ahead",
+        "best_practice",
+        "overdue_rectifications",
+        "overdue_tasks",
+        "missing_reports",
+        "incomplete_archives",
+        "year_end_low",
+        "other",
+    ],
+)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("org/", include("organisations.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("activities/", include("activities.urls")),
+    path("monthly/", include("monthly.urls")),
     path("sites/", include("sites.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("notifications.urls")),

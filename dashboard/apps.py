@@ -8,8 +8,10 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from dashboard import (
+            cached,
             panels,  # noqa: F401  (panels register themselves)
             tallies,
         )
 
         tallies.connect()
+        cached.connect()

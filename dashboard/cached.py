@@ -2,10 +2,18 @@
 reloading one page).
 
 The figures are computed from the rows (dashboard.figures); a copy is kept under a key that
-changes whenever the campaign's approved records change (activities.recount bumps the
-campaign's version after each commit that touches them) and at midnight (today is part of
-the key). Anything else (a task's target edited, a site assessed, a rectification closed)
-shows within `DASHBOARD_CACHE_SECONDS` (60 s by default; 0 turns the cache off).
+changes whenever
+
+* the campaign's approved records change (activities.recount bumps the campaign's version after
+  each commit that touches them);
+* anything else that alters a figure or a label changes: a save or delete of a unit, domain,
+  campaign, phase, milestone, task, task period, site, criteria, assessment, score,
+  rectification, notice or monthly report bumps one generation shared by every dashboard,
+  after the commit (`connect()` wires the signals);
+* the day changes (today is part of the key).
+
+Bulk updates that bypass save() (progress recomputed after records change) are covered by the
+record version; `figures_changed()` may be called by any other bulk writer.
 
 With Redis (REDIS_URL) every process sees the same versions; with the local-memory cache of a
 development run each process keeps its own copy, still bounded by the same time limit.
@@ -18,6 +26,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from dashboard.figures import (
     DistrictFigures,
@@ -31,6 +40,66 @@ PREFIX = "qf:dashboard"
 
 def seconds() -> int:
     return int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 60))
+
+
+GENERATION = f"{PREFIX}:gen"
+
+
+def _generation() -> int:
+    return cache.get(GENERATION, 0)
+
+
+def _bump() -> None:
+    cache.set(GENERATION, time.time_ns(), timeout=None)
+
+
+def figures_changed() -> None:
+    """Drop every cached dashboard after the current transaction commits (nothing if it rolls
+    back). Each call registers its own callback: a set of one key, cheap even for a few hundred
+    saves in one transaction (bulk loads bypass save() and bump once themselves)."""
+    transaction.on_commit(_bump)
+
+
+WATCHED = (
+    "organisations.Organisation",
+    "organisations.Domain",
+    "campaigns.Campaign",
+    "campaigns.CampaignDomain",
+    "campaigns.Phase",
+    "campaigns.Milestone",
+    "campaigns.Task",
+    "campaigns.TaskPeriod",
+    "sites.Site",
+    "assessments.CriteriaSet",
+    "assessments.CriteriaItem",
+    "assessments.Assessment",
+    "assessments.ItemScore",
+    "assessments.Rectification",
+    "assessments.Notice",
+    "assessments.NoticeEntry",
+    "assessments.YearEndScore",
+    "monthly.MonthlyReport",
+)
+
+
+def _changed(sender, raw=False, **kwargs) -> None:
+    if not raw:
+        figures_changed()
+
+
+def connect() -> None:
+    """From AppConfig.ready(): every save or delete of a watched model drops the caches."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for label in WATCHED:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        uid = f"dashboard_figures_{label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}_save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}_delete")
 
 
 def _version_key(campaign_id: int) -> str:
@@ -56,7 +125,7 @@ def district(place, today: dt.date) -> DistrictFigures:
     if ttl <= 0:
         return district_figures(place, today)
     version = cache.get(_district_key(place.pk), 0)
-    key = f"{PREFIX}:d:{place.pk}:{place.code}:{version}:{today}"
+    key = f"{PREFIX}:d:{place.pk}:{place.code}:{version}:{_generation()}:{today}"
     figures = cache.get(key)
     if figures is None:
         figures = district_figures(place, today)
@@ -68,9 +137,12 @@ def township_key(campaign, today: dt.date) -> str:
     """The key of the campaign's figures now ("" when nothing is cached)."""
     if campaign is None or seconds() <= 0:
         return ""
-    version = cache.get(_version_key(campaign.pk), 0)
+    versions = cache.get_many([_version_key(campaign.pk), GENERATION])
+    version = versions.get(_version_key(campaign.pk), 0)
+    generation = versions.get(GENERATION, 0)
     # created_at tells two campaigns that happen to reuse an id apart (test databases)
-    return f"{PREFIX}:t:{campaign.pk}:{campaign.created_at.timestamp()}:{version}:{today}"
+    stamp = campaign.created_at.timestamp()
+    return f"{PREFIX}:t:{campaign.pk}:{stamp}:{version}:{generation}:{today}"
 
 
 def township(

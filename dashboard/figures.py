@@ -3,9 +3,10 @@
 `township_figures(township, today)` answers "will we pass, and who is holding us back?" for one
 township's campaign; `district_figures(district, today)` puts a district's townships side by
 side. Every figure is an aggregate query over the rows, grouped in SQL and folded in Python, so
-the number of queries does not grow with the data. The one stored aggregate read here is task
-progress (`TaskPeriod.achieved`), which campaigns.progress keeps equal to the approved records;
-a period is done / overdue exactly as `campaigns.progress.period_status` says (tested).
+the number of queries does not grow with the data. Tasks are counted as tasks (not task
+periods) with the statuses `dashboard.metrics` defines, from `Task.open_due`, which
+campaigns.progress keeps equal to the approved records; monthly reports come from the units'
+submissions (`monthly`); every linked figure opens the list `dashboard.metrics.link` names.
 """
 
 from __future__ import annotations
@@ -29,33 +30,15 @@ from django.db.models import (
 
 from activities import measures
 from activities.types import ActivityType
-from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, TaskPeriod
+from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, Task
+from dashboard.metrics import TaskCounts, counts_from, task_count_kwargs, task_q
 from dashboard.models import RecordTally
 from organisations.models import Domain, Organisation
 
-DONE, OPEN, OVERDUE = "done", "open", "overdue"
 UPCOMING_MILESTONES = 5
 
 
 # --- task periods -------------------------------------------------------------------------------
-
-
-@dataclass
-class StatusCounts:
-    done: int = 0
-    open: int = 0
-    overdue: int = 0
-
-    def add(self, status: str) -> None:
-        setattr(self, status, getattr(self, status) + 1)
-
-    @property
-    def total(self) -> int:
-        return self.done + self.open + self.overdue
-
-    @property
-    def done_percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
 
 
 # --- months and monthly reports ------------------------------------------------------------------
@@ -70,14 +53,11 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def months_reports_due(campaign: Campaign, today: dt.date) -> list[dt.date]:
-    """The campaign months whose monthly report deadline (day N of the next month) has passed."""
-    due = []
-    for month in month_starts(campaign.start_date, campaign.end_date):
-        next_month = (month + dt.timedelta(days=32)).replace(day=1)
-        deadline = next_month.replace(day=min(campaign.monthly_report_day, 28))
-        if deadline < today:
-            due.append(month)
-    return due
+    """The campaign months whose monthly report is due (monthly.due: whole months only, report
+    day of the next month passed)."""
+    from monthly.due import due_months
+
+    return due_months(campaign, today)
 
 
 def as_date(value) -> dt.date:
@@ -124,7 +104,7 @@ def township_campaign_domains(township_id: int, campaign_id=None) -> list[Campai
 @dataclass
 class DomainFigures:
     domain: Domain
-    periods: StatusCounts = field(default_factory=StatusCounts)
+    tasks: TaskCounts = field(default_factory=TaskCounts)
     records: int = 0
     participants: int = 0
 
@@ -132,15 +112,16 @@ class DomainFigures:
 @dataclass
 class UnitOwes:
     unit: Organisation
-    overdue_periods: int = 0
-    missing_months: int = 0
+    overdue_tasks: int = 0  # tasks it leads with an overdue period
+    missing_reports: int = 0  # monthly reports due and not submitted
+    late_reports: int = 0  # submitted after the report day (not owed any more: shown apart)
     open_rectifications: int = 0
     overdue_rectifications: int = 0
 
     @property
     def total(self) -> int:
-        # an overdue rectification is also open: it counts once, as overdue
-        return self.overdue_periods + self.missing_months + self.open_rectifications
+        # an overdue rectification is also open: it counts once
+        return self.overdue_tasks + self.missing_reports + self.open_rectifications
 
 
 @dataclass
@@ -153,7 +134,7 @@ class TownshipFigures:
     days_left: int | None = None
     milestones: list[Milestone] = field(default_factory=list)
     domains: list[DomainFigures] = field(default_factory=list)
-    periods: StatusCounts = field(default_factory=StatusCounts)
+    tasks: TaskCounts = field(default_factory=TaskCounts)
     records: int = 0
     participants: int = 0
     sites: list = field(default_factory=list)  # assessments.readiness.SiteReadiness
@@ -169,7 +150,14 @@ class TownshipFigures:
 
     @property
     def owing_units(self) -> list[UnitOwes]:
+        """Only the units that owe something, worst first."""
         return [u for u in self.units if u.total]
+
+    @property
+    def verdict(self):
+        from dashboard.metrics import verdict
+
+        return verdict(self.sites, self.owing_units)
 
     @property
     def sites_ready(self) -> int:
@@ -237,36 +225,49 @@ def outline(campaign: Campaign, today: dt.date) -> tuple[list[Phase], list[Miles
     ]
 
 
-def units_and_periods(township, campaign, today: dt.date) -> list[dict]:
-    """The township's active units, each with the task periods it leads counted per domain
-    (total, done, overdue; stored progress `TaskPeriod.achieved`, statuses as
-    campaigns.progress.period_status) and its open and overdue rectifications: one query.
+def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date]) -> list[dict]:
+    """The township's active units, each with the tasks it leads counted per domain (total,
+    done, overdue: `dashboard.metrics.task_q`), its open and overdue rectifications and its
+    monthly reports of the due months submitted (and of those, late): one query.
 
     One row per (unit, domain of a task it leads); a unit that leads nothing has one row with
     domain None.
     """
     from assessments.models import Rectification
+    from monthly.models import MonthlyReport
 
     mine = Rectification.objects.filter(campaign=campaign, unit=OuterRef("pk"))
-    in_campaign = Q(led_tasks__campaign=campaign)
-    reached = Q(led_tasks__periods__achieved__gte=F("led_tasks__target_count"))
-    late = Q(
-        led_tasks__periods__achieved__lt=F("led_tasks__target_count"),
-        led_tasks__periods__due_date__lt=today,
+    reports = MonthlyReport.objects.submitted().filter(
+        campaign=campaign, unit=OuterRef("pk"), month__in=months_due
     )
+    in_campaign = Q(led_tasks__campaign=campaign)
     return list(
-        Organisation.objects.units()
-        .filter(township=township, is_active=True)
-        .values("pk", "name", "led_tasks__domain_id")
-        .annotate(
-            total=Count("led_tasks__periods", filter=in_campaign),
-            done=Count("led_tasks__periods", filter=in_campaign & reached),
-            overdue=Count("led_tasks__periods", filter=in_campaign & late),
+        Organisation.objects.filter(
+            # the township's active units, and any unit leading a task of the campaign (so
+            # that every task counts, as on every other page)
+            Q(level=Organisation.Level.UNIT, township=township, is_active=True)
+            | Q(pk__in=Task.objects.filter(campaign=campaign).values("lead_unit_id"))
         )
-        # after the grouping: evaluated once per group, not once per joined period
+        .values("pk", "name", "is_active", "township_id", "led_tasks__domain_id")
+        .annotate(
+            total=Count("led_tasks", filter=in_campaign),
+            done=Count("led_tasks", filter=in_campaign & task_q("done", today, "led_tasks__")),
+            overdue=Count(
+                "led_tasks", filter=in_campaign & task_q("overdue", today, "led_tasks__")
+            ),
+        )
+        # after the grouping: evaluated once per group, not once per joined task
         .annotate(
             open_rect=count_of(mine.open()),
             overdue_rect=count_of(mine.overdue(today)),
+            **(
+                {
+                    "submitted": count_of(reports),
+                    "late": count_of(reports.filter(first_submitted_on__gt=F("due_on"))),
+                }
+                if months_due
+                else {"submitted": Value(0), "late": Value(0)}
+            ),
         )
         .order_by()
     )
@@ -298,16 +299,14 @@ def township_figures(
     by_domain = {cd.domain_id: DomainFigures(domain=cd.domain) for cd in campaign_domains}
 
     # Approved records from the tallies (dashboard.tallies keeps them equal to the records):
-    # the domain bars, the trend by month and type, and which months each unit reported.
+    # the domain bars and the trend by month and type.
     figures.months_due = months_reports_due(campaign, today)
-    due = set(figures.months_due)
-    reported = defaultdict(set)
     trend: dict = defaultdict(lambda: defaultdict(lambda: (0, 0)))
     tallies = RecordTally.objects.filter(campaign=campaign).values_list(
-        "unit_id", "domain_id", "month", "type", "records", "participants", "quantity"
+        "domain_id", "month", "type", "records", "participants", "quantity"
     )
     amounts: dict[str, int] = defaultdict(int)
-    for unit_id, domain_id, month, type_, n, people, amount in tallies:
+    for domain_id, month, type_, n, people, amount in tallies:
         amounts[type_] += amount
         before = trend[month][type_]
         trend[month][type_] = (before[0] + n, before[1] + people)
@@ -317,8 +316,6 @@ def township_figures(
         if domain_figures is not None:
             domain_figures.records += n
             domain_figures.participants += people
-        if month in due:
-            reported[unit_id].add(month)
     last_month = min(max(today, campaign.start_date), campaign.end_date)
     figures.trend_months = month_starts(campaign.start_date, last_month)
     figures.trend = {m: dict(v) for m, v in trend.items()}
@@ -332,34 +329,34 @@ def township_figures(
             if amounts.get(code)
         ]
 
-    # Task periods per domain (done / open / overdue) and units ranked by what they owe:
-    # overdue periods they lead, months without a monthly report (as in the ledger's monthly
-    # report, activities.ledger: a month with no approved record; only months whose report
-    # day has passed are owed), open and overdue rectifications.
+    # Tasks per domain (done / open / overdue) and units ranked by what they owe: tasks they
+    # lead with an overdue period, monthly reports due and not submitted (monthly.due), open
+    # rectifications (overdue ones counted once).
     units: dict[int, UnitOwes] = {}
-    for row in units_and_periods(township, campaign, today):
+    n_due = len(figures.months_due)
+    for row in units_and_tasks(township, campaign, today, figures.months_due):
         owes = units.get(row["pk"])
         if owes is None:
             owes = units[row["pk"]] = UnitOwes(
                 unit=Organisation(pk=row["pk"], name=row["name"]),
-                missing_months=len(due - reported[row["pk"]]),
+                # reports are owed by the township's active units only
+                missing_reports=n_due - row["submitted"]
+                if row["is_active"] and row["township_id"] == township.pk
+                else 0,
+                late_reports=row["late"],
                 open_rectifications=row["open_rect"],
                 overdue_rectifications=row["overdue_rect"],
             )
-        owes.overdue_periods += row["overdue"]
-        domain_figures = by_domain.get(row["led_tasks__domain_id"])
-        if domain_figures is not None and row["total"]:
-            counts = StatusCounts(
-                done=row["done"],
-                overdue=row["overdue"],
-                open=row["total"] - row["done"] - row["overdue"],
-            )
-            for target in (domain_figures.periods, figures.periods):
-                for status in (DONE, OPEN, OVERDUE):
-                    setattr(target, status, getattr(target, status) + getattr(counts, status))
+        owes.overdue_tasks += row["overdue"]
+        if row["total"]:
+            counts = counts_from(row)
+            figures.tasks.add(counts)
+            domain_figures = by_domain.get(row["led_tasks__domain_id"])
+            if domain_figures is not None:
+                domain_figures.tasks.add(counts)
     figures.units = sorted(
         units.values(),
-        key=lambda u: (-u.total, -u.overdue_rectifications, -u.overdue_periods, u.unit.name),
+        key=lambda u: (-u.total, -u.overdue_rectifications, -u.overdue_tasks, u.unit.name),
     )
     figures.domains = list(by_domain.values())
 
@@ -436,15 +433,15 @@ class TownshipRow:
     campaign: Campaign | None = None
     phase: Phase | None = None
     days_left: int | None = None
-    periods: StatusCounts = field(default_factory=StatusCounts)
-    by_domain: dict[int, StatusCounts] = field(default_factory=dict)
+    tasks: TaskCounts = field(default_factory=TaskCounts)
+    by_domain: dict[int, TaskCounts] = field(default_factory=dict)
     records: int = 0
     sites: SiteCounts = field(default_factory=SiteCounts)
     open_rectifications: int = 0
     overdue_rectifications: int = 0
 
-    def domain_cells(self, domains: list[Domain]) -> list[StatusCounts]:
-        return [self.by_domain.get(d.pk, StatusCounts()) for d in domains]
+    def domain_cells(self, domains: list[Domain]) -> list[TaskCounts]:
+        return [self.by_domain.get(d.pk, TaskCounts()) for d in domains]
 
 
 @dataclass
@@ -453,7 +450,7 @@ class DistrictFigures:
     today: dt.date
     domains: list[Domain] = field(default_factory=list)
     rows: list[TownshipRow] = field(default_factory=list)
-    periods: StatusCounts = field(default_factory=StatusCounts)
+    tasks: TaskCounts = field(default_factory=TaskCounts)
     sites: SiteCounts = field(default_factory=SiteCounts)
     levels: list = field(default_factory=list)  # sites.models.Level choices
 
@@ -495,29 +492,19 @@ def district_figures(district: Organisation, today: dt.date) -> DistrictFigures:
             row.phase = phase
             row.days_left = (phase.end_date - today).days
 
-    # Task periods per campaign and domain, counted in SQL (the stored `achieved`).
-    reached = Q(achieved__gte=F("task__target_count"))
+    # Tasks per campaign and domain, counted in SQL (dashboard.metrics' statuses).
     grouped = (
-        TaskPeriod.objects.filter(task__campaign__in=campaign_ids)
-        .values("task__campaign_id", "task__domain_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=reached),
-            overdue=Count("pk", filter=~reached & Q(due_date__lt=today)),
-        )
+        Task.objects.filter(campaign__in=campaign_ids)
+        .values("campaign_id", "domain_id")
+        .annotate(**task_count_kwargs(today))
         .order_by()
     )
     for group in grouped:
-        row = rows[campaign_township[group["task__campaign_id"]]]
-        counts = StatusCounts(
-            done=group["done"],
-            overdue=group["overdue"],
-            open=group["total"] - group["done"] - group["overdue"],
-        )
-        row.by_domain[group["task__domain_id"]] = counts
-        for target in (row.periods, figures.periods):
-            for status in (DONE, OPEN, OVERDUE):
-                setattr(target, status, getattr(target, status) + getattr(counts, status))
+        row = rows[campaign_township[group["campaign_id"]]]
+        counts = counts_from(group)
+        row.by_domain[group["domain_id"]] = counts
+        row.tasks.add(counts)
+        figures.tasks.add(counts)
 
     for count in (
         RecordTally.objects.filter(campaign__in=campaign_ids)

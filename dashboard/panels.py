@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from organisations.home import home_panel
@@ -20,4 +21,8 @@ def leader_headline(request, scope) -> dict | None:
     if found.campaign is None:
         return None
     figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
-    return {"template": "dashboard/_partials/home_leader.html", "figures": figures}
+    return {
+        "template": "dashboard/_partials/home_leader.html",
+        "figures": figures,
+        "owes_base": reverse("dashboard:township_detail", args=[found.township.pk]),
+    }

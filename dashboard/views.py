@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from dashboard import cached, charts
 from dashboard.access import district_ids_of, get_district_for, get_township_for
+from dashboard.metrics import can_drill
 from organisations.access import scope_for
 
 
@@ -44,6 +45,9 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "cache_seconds": cached.seconds(),
             "can_see_district": found.township.district_id
             in district_ids_of(scope_for(request.user)),
+            # the lists behind the figures open only for those who may read the township
+            "drill_links": can_drill(scope_for(request.user), found.township),
+            "owes_base": "",
         },
     )
 
@@ -58,5 +62,11 @@ def district(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "dashboard/district.html",
-        {"figures": figures, "charts": charts.district_charts(figures)},
+        {
+            "figures": figures,
+            "charts": charts.district_charts(figures),
+            # district leaders read the townships' lists; reviewers only the dashboards
+            "drill_links": place.pk in scope_for(request.user).leader_districts
+            or request.user.is_superuser,
+        },
     )

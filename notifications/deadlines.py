@@ -11,7 +11,6 @@ and `register()` it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -374,11 +373,12 @@ class PositionProvider(Provider):
 
 
 class MonthlyReportProvider(Provider):
-    """The monthly integrity-information report (廉政信息月报): every unit, by the campaign's day.
+    """The monthly integrity-information report (廉政信息月报): every active unit, for every month
+    the campaign covers entirely, by the campaign's report day of the next month (monthly.due).
 
-    A unit's report for a month is its ledger for that month (the activities app's monthly
-    report reads the same rows): once the unit has filed a record dated in the month, submitted
-    or approved, that month's report is done and nobody is reminded or chased for it.
+    A unit's report is its own submission (monthly.MonthlyReport): once submitted (even if the
+    office later returns it for correction), nobody is reminded or chased for that month. Records
+    filed in the month are not a report.
     """
 
     kind = "monthly_report"
@@ -386,46 +386,27 @@ class MonthlyReportProvider(Provider):
 
     @staticmethod
     def report_dates(campaign: dict) -> list[dt.date]:
-        start, end, day = campaign["start_date"], campaign["end_date"], campaign["report_day"]
-        out = []
-        year, month = start.year, start.month + 1  # the first report covers the first month
-        if month > 12:
-            year, month = year + 1, 1
-        while True:
-            date = dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-            if date > end + dt.timedelta(days=31):
-                break
-            out.append(date)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return out
+        """The due dates of the campaign's reports (one per month it covers entirely)."""
+        from monthly import due
+
+        fake = _CampaignDates(campaign["start_date"], campaign["end_date"], campaign["report_day"])
+        return [due.deadline(m, fake.monthly_report_day) for m in due.covered_months(fake)]
 
     @staticmethod
-    def covered_month(due: dt.date) -> tuple[int, int]:
-        """The (year, month) a report due on this date covers: the month before."""
-        last = due.replace(day=1) - dt.timedelta(days=1)
-        return last.year, last.month
+    def covered_month(due_date: dt.date) -> dt.date:
+        """The month a report due on this date covers: the month before (its first day)."""
+        return (due_date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
-    def reported_months(
-        self, campaign_id: int, due_dates: list[dt.date]
-    ) -> set[tuple[int, int, int]]:
-        """(unit id, year, month) for every month of these reports a unit has filed records in."""
-        from activities.models import ActivityRecord
+    def submitted(self, campaign_id: int, due_dates: list[dt.date]) -> set[tuple[int, dt.date]]:
+        """(unit id, month) of the reports of these due dates that were submitted."""
+        from monthly.models import MonthlyReport
 
-        months = sorted(self.covered_month(d) for d in due_dates)
-        first = dt.date(months[0][0], months[0][1], 1)
-        last_year, last_month = months[-1]
-        last = dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
-        rows = (
-            ActivityRecord.objects.filter(
-                campaign_id=campaign_id,
-                revision_of__isnull=True,
-                status__in=[ActivityRecord.Status.SUBMITTED, ActivityRecord.Status.APPROVED],
-                date__range=(first, last),
-            )
-            .values_list("unit_id", "date__year", "date__month")
-            .distinct()
+        months = [self.covered_month(d) for d in due_dates]
+        return set(
+            MonthlyReport.objects.submitted()
+            .filter(campaign_id=campaign_id, month__in=months)
+            .values_list("unit_id", "month")
         )
-        return set(rows)
 
     def open_keys(self, object_ids):
         rows = Campaign.objects.filter(pk__in=list(object_ids)).annotate(
@@ -449,6 +430,7 @@ class MonthlyReportProvider(Provider):
                 "pk", "township_id", "start_date", "end_date", "report_day"
             )
         )
+        list_url = url_or_blank("monthly:report_list")
         for campaign in rows:
             due_dates = [
                 d
@@ -457,7 +439,7 @@ class MonthlyReportProvider(Provider):
             ]
             if not due_dates:
                 continue
-            reported = self.reported_months(campaign["pk"], due_dates)
+            submitted = self.submitted(campaign["pk"], due_dates)
             units = (
                 Organisation.objects.units()
                 .filter(township_id=campaign["township_id"], is_active=True)
@@ -466,7 +448,8 @@ class MonthlyReportProvider(Provider):
             )
             for unit_id in units.iterator(chunk_size=CHUNK):
                 for due in due_dates:
-                    if (unit_id, *self.covered_month(due)) in reported:
+                    month = self.covered_month(due)
+                    if (unit_id, month) in submitted:
                         continue
                     yield Deadline(
                         kind=self.kind,
@@ -475,12 +458,19 @@ class MonthlyReportProvider(Provider):
                         campaign_id=campaign["pk"],
                         township_id=campaign["township_id"],
                         unit_id=unit_id,
-                        title=str(
-                            _("%(month)s月廉政信息月报")
-                            % {"month": (due.replace(day=1) - dt.timedelta(days=1)).month}
-                        ),
-                        url="",
+                        title=str(_("%(month)s月廉政信息月报") % {"month": month.month}),
+                        url=f"{list_url}?campaign={campaign['pk']}&unit={unit_id}"
+                        f"&month={month:%Y-%m}"
+                        if list_url
+                        else "",
                     )
+
+
+@dataclass(frozen=True)
+class _CampaignDates:
+    start_date: dt.date
+    end_date: dt.date
+    monthly_report_day: int
 
 
 PROVIDERS: dict[str, Provider] = {}

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
+from dashboard import metrics
 from notifications import conf
 from notifications.channels import describe, email_modes, enqueue_emails
 from notifications.deadlines import PROVIDERS
@@ -164,18 +165,20 @@ def send_office_digests(today: dt.date, now: dt.datetime) -> int:
             continue
         campaign = Campaign.objects.filter(township_id=township_id).order_by("-year").first()
         township = Organisation.objects.get(pk=township_id)
+        # the headline figures as every page counts them (tasks, not task periods)
+        owed = metrics.owed(campaign, today) if campaign else metrics.Owed()
         context = {
             "township": township,
             "late": late,
             "total": sum(g.count for g in late),
+            "owed": owed.sentence(),
             "date": date_format(today, "DATE_FORMAT"),
             "site_url": settings.SITE_URL,
         }
-        title = _("【逾期日报】%(township)s %(date)s：%(units)s 个单位 %(n)s 项逾期") % {
+        title = _("【逾期日报】%(township)s %(date)s：%(owed)s") % {
             "township": township.name,
             "date": context["date"],
-            "units": len(late),
-            "n": context["total"],
+            "owed": context["owed"],
         }
         text = render_to_string("notifications/email/office_digest.txt", context)
         html = render_to_string("notifications/email/office_digest.html", context)

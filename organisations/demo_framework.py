@@ -17,6 +17,7 @@ PART_ORDER = [
     "organisations",
     "campaigns",
     "activities",
+    "monthly",
     "sites",
     "assessments",
     "notifications",

@@ -93,3 +93,21 @@ def test_demo_dates_put_some_deadlines_behind_and_some_ahead():
     dues = list(campaign.milestones.values_list("due_date", flat=True))
     assert any(d < today for d in dues) and any(d > today for d in dues)
     assert campaign.current_phase(today).kind == Phase.Kind.CREATION
+
+
+@pytest.mark.parametrize("today", ["2026-06-15", "2026-11-28"])
+def test_demo_monthly_reports_on_time_late_and_missing(today):
+    import datetime as dt
+
+    import time_machine
+
+    from monthly import completeness
+    from monthly.models import LATE, MISSING, ON_TIME
+
+    with time_machine.travel(dt.datetime.fromisoformat(f"{today}T10:00+08:00"), tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+        campaign = Campaign.objects.get()
+        slots = completeness.slots(campaign, dt.date.fromisoformat(today), include_not_due=False)
+    states = {s.state for s in slots}
+    assert {ON_TIME, LATE, MISSING} <= states
+    assert any(s.quiet for s in slots)  # submitted, no activity that month

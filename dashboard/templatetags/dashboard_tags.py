@@ -33,10 +33,24 @@ def drill_url(url_name: str, **params) -> str:
     return f"{url}?{query}" if query else url
 
 
-@register.simple_tag
-def drill(value, url_name: str, **params) -> str:
-    if value == 0:
-        return "0"  # nothing behind it
+@register.simple_tag(takes_context=True)
+def figure(context, key: str, value, **filters) -> str:
+    """A figure of `dashboard.metrics` linked to the list of exactly its rows; plain when it is
+    0 or when the viewer may not open that list (`drill_links` False in the context)."""
+    from dashboard.metrics import link
+
+    if value == 0 or not context.get("drill_links", True):
+        return format_html("{}", value)
+    url = link(key, **filters)
+    if not url:
+        return format_html("{}", value)
+    return format_html('<a href="{}" class="qf-drill" data-qf-figure="{}">{}</a>', url, key, value)
+
+
+@register.simple_tag(takes_context=True)
+def drill(context, value, url_name: str, **params) -> str:
+    if value == 0 or not context.get("drill_links", True):
+        return format_html("{}", value)  # nothing behind it, or not for this viewer
     url = drill_url(url_name, **params)
     if not url:
         return format_html("{}", value)
@@ -68,9 +82,12 @@ def domain_cells(row, domains) -> list:
     return row.domain_cells(domains)
 
 
-@register.simple_tag
-def drill_object(value, url_name: str, pk) -> str:
-    """`value` linked to one object's page (`url_name` with its pk), plain if that page is missing."""
+@register.simple_tag(takes_context=True)
+def drill_object(context, value, url_name: str, pk) -> str:
+    """`value` linked to one object's page (`url_name` with its pk), plain if that page is missing
+    or the viewer may not open it."""
+    if not context.get("drill_links", True):
+        return format_html("{}", value)
     try:
         url = reverse(url_name, args=[pk])
     except NoReverseMatch:
@@ -88,17 +105,19 @@ def level_code(index: int, levels) -> str:
     return levels[index][0]
 
 
-@register.filter
-def trend_links(row) -> list[tuple[int, str]]:
+@register.simple_tag(takes_context=True)
+def trend_links(context, row, campaign_id) -> list[tuple[int, str]]:
     """(count, link to the approved records of that month and type) for a trend row's cells;
-    built here rather than with one {% drill %} per cell: the table is the page's biggest."""
+    built here rather than with one {% figure %} per cell: the table is the page's biggest."""
+    from dashboard.metrics import link
+
+    if not context.get("drill_links", True):
+        return [(n, "") for _code, n in row["cells"]]
     start, end = iso(row["month"]), month_end(row["month"])
     return [
         (
             n,
-            drill_url(
-                "activities:record_list", status="approved", type=code, date_from=start, date_to=end
-            )
+            link("records", campaign=campaign_id, type=code, date_from=start, date_to=end)
             if n
             else "",
         )

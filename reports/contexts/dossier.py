@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns.models import Campaign
-from campaigns.progress import domain_counts
+from dashboard.metrics import campaign_tasks
 from organisations.models import Organisation
 from reports.contexts.common import header_for, today_or
 from reports.images import PHOTO_PX, RECORD_PX, THUMB_PX, report_image
@@ -136,7 +136,7 @@ def _domain_figures(campaign: Campaign, today: dt.date) -> list[dict]:
     ):
         by_type[row["domain_id"]][row["type"]] = (row["n"], row["people"])
     figures = []
-    for dc in domain_counts(campaign, today):
+    for dc in campaign_tasks(campaign, today).domains:  # the figures every page shows
         types = by_type.get(dc.domain.pk, {})
         figures.append(
             {

@@ -1,5 +1,8 @@
-"""The monthly report (廉政信息月报) of one month: what the units did, who did not report, and
-the units × months grid from `activities.ledger.monthly_report`."""
+"""The township's monthly report (廉政信息月报) of one month: what the units did (approved
+records), which units submitted their own monthly report on time, late or not at all
+(`monthly.completeness`: a unit reports by submitting, not by having records; months the
+campaign covers only in part are never due), and the units × months grid of records from
+`activities.ledger.monthly_report`."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from django.db.models.functions import Coalesce
 from activities.ledger import counted_records, monthly_report
 from activities.types import ActivityType
 from campaigns.models import Campaign
+from monthly import completeness, due
+from monthly.models import LATE, MISSING, ON_TIME
 from reports.contexts.common import header_for, today_or
 
 TYPE_LABELS = dict(ActivityType.choices)
@@ -34,14 +39,12 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
         .annotate(n=Count("id"), people=Coalesce(Sum("participants"), 0))
     )
     grid = monthly_report(campaign, until=min(last, campaign.end_date))
-    position = next((i for i, m in enumerate(grid.months) if m == first), None)
-    silent = (
-        [row.unit for row in grid.rows if row.counts[position] == 0]
-        if position is not None
-        else [row.unit for row in grid.rows]
-    )
+    covered = first in due.covered_months(campaign)
+    deadline = due.deadline(first, campaign.monthly_report_day)
+    slots = completeness.slots(campaign, today, months=[first]) if covered else []
     units_total = len(grid.rows)
-    reporting = units_total - len(silent)
+    reporting = sum(1 for s in slots if s.state in (ON_TIME, LATE))
+    silent = [s.unit for s in slots if s.state == MISSING]
     return {
         "report_title": f"{campaign.township.name}{first.year}年{first.month}月廉政信息月报",
         "header_text": header_for(campaign),
@@ -67,7 +70,12 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
         "units_total": units_total,
         "units_reporting": reporting,
         "completeness": round(100 * reporting / units_total) if units_total else 0,
-        "silent_units": silent,
+        "silent_units": silent,  # due and not submitted
+        "late_units": [s.unit for s in slots if s.state == LATE],
+        "quiet_units": [s.unit for s in slots if s.quiet],  # submitted: no activity
+        "month_covered": covered,
+        "report_due": deadline,
+        "month_due": covered and deadline < today,
         "grid": grid,
         "warnings": [],
     }

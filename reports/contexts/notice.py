@@ -38,26 +38,47 @@ def _notice_for(campaign: Campaign, parameters: dict):
     return notice
 
 
-def _sections(notice) -> list[dict]:
-    entries = list(
-        notice.entries.filter(included=True)
-        .select_related("unit")
-        .order_by("category", "order", "id")
-    )
+def _groups(entries, sub: bool) -> list[dict]:
+    """One section per category: 一、… at the top level, （一）… inside 表扬 / 批评."""
     sections = []
     for index, (_category, items) in enumerate(groupby(entries, key=lambda e: e.category)):
         items = list(items)
         units = len({e.unit_id for e in items})
         count = ngettext("%(n)s个单位", "%(n)s个单位", units) % {"n": units}
+        label = items[0].get_category_display()
+        number = f"（{ordinal(index)}）" if sub else f"{ordinal(index)}、"
         sections.append(
             {
-                "heading": f"{ordinal(index)}、{items[0].get_category_display()}（{count}）",
+                "heading": f"{number}{label}（{count}）",
                 "paragraphs": [
                     f"{n}.{e.unit.name}：" + (e.detail or _("共%(n)s项。") % {"n": e.count})
                     for n, e in enumerate(items, start=1)
                 ],
             }
         )
+    return sections
+
+
+def _sections(notice) -> list[dict]:
+    """Praise (表扬) beside criticism (批评), categories in the configured order of importance
+    (assessments.notice.category_order), not by internal code."""
+    from assessments.notice import rank
+
+    entries = sorted(
+        notice.entries.filter(included=True).select_related("unit"),
+        key=lambda e: (rank(e.category), e.order, e.pk),
+    )
+    praise = [e for e in entries if e.is_praise]
+    criticism = [e for e in entries if not e.is_praise]
+    if not praise:
+        sections = _groups(criticism, sub=False)
+    else:
+        sections = [{"heading": _("一、表扬"), "paragraphs": []}, *_groups(praise, sub=True)]
+        if criticism:
+            sections += [
+                {"heading": _("二、批评"), "paragraphs": []},
+                *_groups(criticism, sub=True),
+            ]
     if not sections:
         sections.append({"heading": "", "paragraphs": [_("本期无通报单位。")]})
     return sections
@@ -85,6 +106,7 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
             "printer": issuer,
             "intro": [p.strip() for p in notice.intro.splitlines() if p.strip()],
             "sections": _sections(notice),
+            "closing": [p.strip() for p in notice.closing.splitlines() if p.strip()],
             "warnings": [] if notice.status == "published" else [_("通报尚未印发，本稿为草稿。")],
         }
     )

@@ -2,7 +2,7 @@
 
 Every figure comes from the approved ledger (`activities.ledger.counted_records`): records and
 participants per domain and activity type, units taking part, and task completion per domain
-from `campaigns.progress.domain_counts`.
+from `dashboard.metrics.campaign_tasks` (the figures every page shows).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from activities.ledger import counted_records
 from activities.types import ActivityType
 from campaigns.models import Campaign
-from campaigns.progress import domain_counts
+from dashboard.metrics import campaign_tasks
 from organisations.models import Domain
 from reports.contexts.common import approx, header_for, today_or
 
@@ -54,7 +54,8 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
     type_order = list(TYPE_LABELS)
     sections = []
     total_records = total_people = 0
-    counts = domain_counts(campaign, today)
+    tasks = campaign_tasks(campaign, today)  # the same task figures as every page
+    counts = tasks.domains
     listed = {dc.domain.pk for dc in counts}
     extra = Domain.objects.filter(pk__in=set(by_domain) - listed)
     entries = [(dc.domain, dc) for dc in counts] + [(d, None) for d in extra]
@@ -100,6 +101,7 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
         "township": campaign.township,
         "today": today,
         "sections": sections,
+        "tasks": tasks.tasks,
         "overall_types": overall,
         "overall_summary": "，".join(
             f"{t['label']}{approx(t['records'])}次、{approx(t['participants'])}人次"

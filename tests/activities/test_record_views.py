@@ -75,9 +75,10 @@ def test_list_query_count_is_fixed(world, login, django_assert_num_queries):
     assert len(response.context["page"]) == 30
 
 
-# session, user, roles, nav roles, notifications, count, page (unit, domain joined), filter
-# choices (unit, domain), duplicate flags, pending-edit flags
-LIST_QUERIES = 11
+# session, user, roles, nav roles, notifications, count with the participant total, page
+# (unit, domain joined), filter choices (campaign, unit, domain), duplicate flags, pending-edit
+# flags
+LIST_QUERIES = 12
 
 
 @pytest.mark.parametrize("who", ["liaison_a1", "office_a", "leader_a", "district_leader"])

@@ -30,7 +30,7 @@ def test_office_home_shows_the_campaign_overview(world, plan, login):
     (row,) = panel["rows"]
     assert row["campaign"] == world.campaign_a
     assert row["current_phase"].kind == "creation" and row["days_left"] == 25
-    assert (row["total"], row["overdue"]) == (3, 1)
+    assert (row["tasks"].total, row["tasks"].overdue) == (3, 1)
     assert "实施创建阶段" in response.content.decode()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from activities import services
@@ -22,7 +23,7 @@ def summary(figures):
     return (
         figures.records,
         figures.participants,
-        (figures.periods.done, figures.periods.open, figures.periods.overdue),
+        (figures.tasks.done, figures.tasks.open, figures.tasks.overdue),
         [(u.unit.pk, u.total) for u in figures.units],
         [(s.site.pk, s.projected_score, s.status) for s in figures.sites],
         figures.trend,
@@ -94,3 +95,56 @@ def test_cached_tables_equal_fresh_ones(known, world, login, settings):
     fresh = page_tables(client.get(URL))
     assert first == warm == fresh
     assert "qf-dashboard-data" in warm and "甲一村" in warm
+
+
+@pytest.mark.parametrize("change", ["rename_unit", "task_target", "close_rectification", "report"])
+def test_every_change_to_a_figure_or_label_drops_the_cache(
+    known, world, login, change, django_capture_on_commit_callbacks
+):
+    from assessments.models import Rectification
+    from monthly import services as monthly
+
+    client = login(world.office_a)
+    before = client.get(URL).context["figures"]
+    owes_before = {u.unit.pk: u for u in before.units}
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "rename_unit":
+            world.unit_a2.name = "甲二村（新名）"
+            world.unit_a2.save()
+        elif change == "task_target":
+            known.done_task.target_count = 50
+            known.done_task.save()
+            from campaigns.progress import recompute_tasks
+
+            recompute_tasks([known.done_task.pk])
+        elif change == "close_rectification":
+            Rectification.objects.filter(
+                unit=world.unit_a1, deadline__lt=dt.date(2026, 6, 15)
+            ).update(status=Rectification.Status.CLOSED)
+            rect = Rectification.objects.filter(unit=world.unit_a1).first()
+            rect.save()
+        else:
+            draft = monthly.save_draft(
+                world.campaign_a,
+                world.unit_a2,
+                dt.date(2026, 4, 1),
+                summary="四月",
+                notes="",
+                by=None,
+            )
+            monthly.submit_report(draft, by=None)
+    after = client.get(URL)
+    figures = after.context["figures"]
+    owes = {u.unit.pk: u for u in figures.units}
+    if change == "rename_unit":
+        assert "甲二村（新名）" in after.content.decode()
+    elif change == "task_target":
+        assert figures.tasks.done == before.tasks.done - 1
+    elif change == "close_rectification":
+        assert owes[world.unit_a1.pk].overdue_rectifications == 0
+        assert owes_before[world.unit_a1.pk].overdue_rectifications == 1
+    else:
+        assert (
+            owes[world.unit_a2.pk].missing_reports
+            == owes_before[world.unit_a2.pk].missing_reports - 1
+        )

@@ -22,39 +22,40 @@ def test_phase_and_days_left(known, world, today):
     assert [m.title for m in figures.milestones] == ["申报验收"]
 
 
-def test_task_periods_per_domain(known, world, today):
+def test_tasks_per_domain(known, world, today):
     figures = township_figures(world.township_a, today)
     domains = by_code(figures)
     assert list(domains) == ["villages", "schools", "families"]
-    v, s, f = domains["villages"].periods, domains["schools"].periods, domains["families"].periods
+    v, s, f = domains["villages"].tasks, domains["schools"].tasks, domains["families"].tasks
     assert (v.done, v.open, v.overdue) == (1, 0, 1)
     assert (s.done, s.open, s.overdue) == (0, 1, 0)
     # participants 110 >= 100 done; percent 30/50 = 60% < 80% and past due: overdue
     assert (f.done, f.open, f.overdue) == (1, 0, 1)
-    assert (figures.periods.done, figures.periods.open, figures.periods.overdue) == (2, 1, 2)
-    assert figures.periods.done_percent == 40
+    assert (figures.tasks.done, figures.tasks.open, figures.tasks.overdue) == (2, 1, 2)
+    assert figures.tasks.done_percent == 40
 
 
-def test_period_counts_follow_campaigns_progress(known, world, today):
-    """The SQL folding of periods equals campaigns.progress.period_status, period by period."""
+def test_task_counts_follow_campaigns_progress(known, world, today):
+    """The SQL folding of tasks equals campaigns.progress.task_summary, task by task: done when
+    every period is, overdue when one period is past due and not done."""
+    from campaigns.models import Task
+
     expected = {}
-    periods = TaskPeriod.objects.filter(task__campaign=world.campaign_a).select_related("task")
-    for period in periods:
-        status = progress.period_status(
-            period.achieved, period.task.target_count, period.due_date, today
-        )
+    for task in Task.objects.filter(campaign=world.campaign_a).prefetch_related("periods"):
+        status = progress.task_summary(task, today).status
         folded = {"done": "done", "overdue": "overdue"}.get(status, "open")
-        key = (period.task.domain.code, folded)
+        key = (task.domain.code, folded)
         expected[key] = expected.get(key, 0) + 1
     figures = township_figures(world.township_a, today)
     found = {
-        (d.domain.code, status): getattr(d.periods, status)
+        (d.domain.code, status): getattr(d.tasks, status)
         for d in figures.domains
         for status in ("done", "open", "overdue")
-        if getattr(d.periods, status)
+        if getattr(d.tasks, status)
     }
     assert found == expected
     # and the stored progress equals what the records say
+    periods = TaskPeriod.objects.filter(task__campaign=world.campaign_a)
     assert dict(periods.values_list("pk", "achieved")) == progress.compute_achieved(
         periods.values_list("task_id", flat=True)
     )
@@ -71,21 +72,22 @@ def test_approved_records_and_participants(known, world, today):
 
 def test_units_ranked_by_what_they_owe(known, world, today):
     figures = township_figures(world.township_a, today)
-    assert [m.strftime("%m") for m in figures.months_due] == ["03", "04", "05"]
+    # March is covered from the 20th only: not due
+    assert [m.strftime("%m") for m in figures.months_due] == ["04", "05"]
     ranking = [
         (
             u.unit,
-            u.overdue_periods,
-            u.missing_months,
+            u.overdue_tasks,
+            u.missing_reports,
             u.open_rectifications,
             u.overdue_rectifications,
             u.total,
         )
         for u in figures.units
     ]
-    # a1: 2 overdue periods, March unreported, 2 open rectifications (1 overdue);
-    # a2: March to May unreported, its rectification closed.
-    assert ranking == [(world.unit_a1, 2, 1, 2, 1, 5), (world.unit_a2, 0, 3, 0, 0, 3)]
+    # a1: 2 tasks with an overdue period, April and May reports not submitted (records are not
+    # reports), 2 open rectifications (1 overdue); a2: April and May not submitted.
+    assert ranking == [(world.unit_a1, 2, 2, 2, 1, 6), (world.unit_a2, 0, 2, 0, 0, 2)]
     assert figures.owing_units == figures.units
     assert (figures.open_rectifications, figures.overdue_rectifications) == (2, 1)
 
@@ -127,11 +129,11 @@ def test_district_side_by_side(known, world, today):
         world.township_a,
     ]
     a, b = rows[world.township_a], rows[world.township_b]
-    assert (a.periods.done, a.periods.open, a.periods.overdue) == (2, 1, 2)
+    assert (a.tasks.done, a.tasks.open, a.tasks.overdue) == (2, 1, 2)
     assert a.records == 6 and b.records == 1
     assert a.phase.name == "实施创建阶段" and a.days_left == 25
-    assert (b.periods.total, b.campaign) == (0, world.campaign_b)
-    assert figures.periods.overdue == 2
+    assert (b.tasks.total, b.campaign) == (0, world.campaign_b)
+    assert figures.tasks.overdue == 2
 
 
 def test_months():
@@ -144,9 +146,6 @@ def test_months():
 
 
 def test_month_report_due_only_after_the_report_day(world):
-    campaign = world.campaign_a  # report day 5
-    assert months_reports_due(campaign, dt.date(2026, 5, 5)) == [dt.date(2026, 3, 1)]
-    assert months_reports_due(campaign, dt.date(2026, 5, 6)) == [
-        dt.date(2026, 3, 1),
-        dt.date(2026, 4, 1),
-    ]
+    campaign = world.campaign_a  # report day 5, from 20 March: March is not due
+    assert months_reports_due(campaign, dt.date(2026, 5, 5)) == []
+    assert months_reports_due(campaign, dt.date(2026, 5, 6)) == [dt.date(2026, 4, 1)]

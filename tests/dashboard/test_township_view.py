@@ -34,7 +34,7 @@ def test_office_sees_own_township(known, world, login):
 def test_leader_sees_own_township(known, world, login):
     response = login(world.leader_a).get(URL)
     assert response.status_code == 200
-    assert response.context["figures"].periods.overdue == 2
+    assert response.context["figures"].tasks.overdue == 2
 
 
 def test_chart_data_passed_with_json_script(known, world, login):
@@ -132,7 +132,7 @@ def test_fixed_number_of_queries(big_township, world, login, django_assert_num_q
     with django_assert_num_queries(QUERIES):
         response = client.get(URL)
     assert response.status_code == 200
-    assert response.context["figures"].periods.total == size
+    assert response.context["figures"].tasks.total == size
 
 
 def test_numbers_drill_down_to_filtered_lists(known, world, login):
@@ -140,20 +140,27 @@ def test_numbers_drill_down_to_filtered_lists(known, world, login):
     c, villages = world.campaign_a, known.overdue_task.domain
     tasks = reverse("campaigns:task_list")
     records = reverse("activities:record_list")
-    # the domain's overdue periods -> its tasks with an overdue period
-    assert f'href="{tasks}?campaign={c.pk}&amp;domain={villages.pk}&amp;overdue=1"' in body
-    # a unit's overdue periods -> the tasks it leads or co-hosts with an overdue period
-    assert f'href="{tasks}?campaign={c.pk}&amp;unit={world.unit_a1.pk}&amp;overdue=1"' in body
-    # approved records of a domain in the campaign's window
+    # the domain's tasks with an overdue period
+    assert f'href="{tasks}?campaign={c.pk}&amp;domain={villages.pk}&amp;status=overdue"' in body
+    # the tasks a unit leads with an overdue period
     assert (
-        f'href="{records}?domain={villages.pk}&amp;status=approved'
-        f'&amp;date_from=2026-03-20&amp;date_to=2026-07-20"' in body
+        f'href="{tasks}?campaign={c.pk}&amp;lead_unit={world.unit_a1.pk}&amp;status=overdue"'
+        in (body)
     )
-    # one month and type of the trend
-    assert (
-        f'href="{records}?status=approved&amp;type=film'
-        f'&amp;date_from=2026-05-01&amp;date_to=2026-05-31"' in body
-    )
+    # approved records of a domain in the campaign
+    assert f'href="{records}?campaign={c.pk}&amp;domain={villages.pk}&amp;status=approved"' in body
     rect = reverse("assessments:rectification_list")
-    assert f'href="{rect}?unit={world.unit_a1.pk}&amp;status=overdue"' in body
-    assert f'href="{reverse("activities:monthly_report")}?campaign={c.pk}"' in body
+    assert f'href="{rect}?campaign={c.pk}&amp;unit={world.unit_a1.pk}&amp;status=overdue"' in body
+    monthly = reverse("monthly:report_list")
+    assert f'href="{monthly}?campaign={c.pk}&amp;unit={world.unit_a1.pk}&amp;state=missing"' in body
+
+
+def test_verdict_at_the_top(known, world, login):
+    body = login(world.office_a).get(URL).content.decode()
+    verdict = body[body.index('id="qf-verdict"') :]
+    verdict = verdict[: verdict.index("</div>")]
+    # two sites: a1 projected 70, a2 10 (not assessed) -> 40.0 against the pass line 60
+    assert "按目前进度，验收预计得分 40.0 分（及格线 60.0 分），差 20.0 分" in verdict
+    assert "最拖后腿的 2 个单位：" in verdict
+    assert verdict.index("甲一村") < verdict.index("甲二村")
+    assert f'href="#owes-{world.unit_a1.pk}"' in verdict

@@ -247,19 +247,34 @@ def test_health_row_written_per_sweep(world, sweep_at):
         assert SweepRun.objects.get().finished_at == at(TODAY, 9, 0)
 
 
-def test_a_unit_that_filed_in_the_month_is_not_chased_for_its_report(world, sweep_at):
-    # liaison_a1's unit filed a record dated in June: the report due 07-05 is done for it
-    RecordFactory(
-        campaign=world.campaign_a,
-        unit=world.unit_a1,
-        date=dt.date(2026, 6, 20),
-        status=ActivityRecord.Status.SUBMITTED,
+def test_a_unit_that_submitted_its_report_is_not_chased_for_it(world, sweep_at):
+    from monthly import services as monthly
+
+    # liaison_a1's unit submitted its June report: the report due 07-05 is done for it
+    report = monthly.save_draft(
+        world.campaign_a,
+        world.unit_a1,
+        dt.date(2026, 6, 1),
+        summary="六月开展廉政讲座一次。",
+        notes="",
+        by=world.liaison_a1,
     )
-    RecordFactory(  # a draft is not a report
+    monthly.submit_report(report, by=world.liaison_a1, today=dt.date(2026, 7, 2))
+    # a unit whose record of June awaits review has not reported: records are not a report
+    RecordFactory(
         campaign=world.campaign_a,
         unit=world.unit_a2,
         date=dt.date(2026, 6, 21),
-        status=ActivityRecord.Status.DRAFT,
+        status=ActivityRecord.Status.SUBMITTED,
+    )
+    # nor does a draft report count
+    monthly.save_draft(
+        world.campaign_a,
+        world.unit_a2,
+        dt.date(2026, 6, 1),
+        summary="草稿",
+        notes="",
+        by=world.liaison_a2,
     )
     sweep_at(dt.date(2026, 7, 4))
     assert [u for u, _o in sent("monthly_report", campaign=world.campaign_a)] == ["liaison_a2"]

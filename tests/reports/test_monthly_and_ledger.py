@@ -18,15 +18,25 @@ def test_monthly_context_counts_the_month_only(world, ledger_a, django_assert_nu
     RecordFactory(
         campaign=world.campaign_a, unit=world.unit_a1, date=dt.date(2026, 5, 3), participants=11
     )
-    with django_assert_num_queries(4):
+    from monthly import services as reports
+
+    with django_assert_num_queries(6):
         ctx = monthly.build(world.campaign_a, {"month": "2026-06"})
     assert ctx["records"] == 9  # the ledger_a records are all on 2026-06-01
     assert ctx["participants"] == sum(r.participants for r in ledger_a)
-    assert ctx["units_reporting"] == 2 and ctx["units_total"] == 2
+    # June's reports are due on 5 July: nobody is missing yet
+    assert ctx["units_total"] == 2 and not ctx["month_due"] and ctx["silent_units"] == []
+    # May: a1 submitted its own report (records alone are not a report), a2 did not
+    draft = reports.save_draft(
+        world.campaign_a, world.unit_a1, dt.date(2026, 5, 1), summary="五月", notes="", by=None
+    )
+    reports.submit_report(draft, by=None, today=dt.date(2026, 6, 3))
     may = monthly.build(world.campaign_a, {"month": "2026-05"})
     assert may["records"] == 1 and may["participants"] == 11
     assert [u.name for u in may["silent_units"]] == ["甲二村"]
-    assert may["completeness"] == 50
+    assert may["completeness"] == 50 and may["late_units"] == []
+    march = monthly.build(world.campaign_a, {"month": "2026-03"})  # covered from the 20th
+    assert not march["month_covered"] and march["silent_units"] == []
 
 
 @time_machine.travel(TODAY)
@@ -36,7 +46,7 @@ def test_monthly_query_count_fixed(world, django_assert_num_queries):
         RecordFactory(
             campaign=world.campaign_a, unit=units[i % 8], date=dt.date(2026, 6, 1 + i % 20)
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         ctx = monthly.build(world.campaign_a, {"month": "2026-06"})
     assert ctx["records"] == 40
 
@@ -49,7 +59,7 @@ def test_monthly_pdf_equals_database(world, ledger_a, tmp_path, needs_poppler):
     assert "甲镇2026年6月廉政信息月报" in flat
     people = sum(r.participants for r in ledger_a)
     assert f"全镇共开展廉政文化活动9次，参加{people}人次" in flat
-    assert "本月各单位均已报送" in flat
+    assert "本月月报于2026年7月5日前报送，尚未到期" in flat
     for r in ledger_a:
         assert r.title in text
 

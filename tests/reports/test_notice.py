@@ -47,11 +47,30 @@ def notice_a(world):
 def test_notice_context_groups_included_entries(world, notice_a, django_assert_num_queries):
     with django_assert_num_queries(2):
         ctx = notice_ctx.build(world.campaign_a, {"notice": notice_a.pk})
-    assert [(g["number"], g["label"], g["units"]) for g in ctx["groups"]] == [
-        ("一", "月报未报", 1),
-        ("二", "任务逾期", 2),
+    # in the configured order of importance (settings.NOTICE_CATEGORY_ORDER), not by code
+    assert [s["heading"] for s in ctx["sections"]] == [
+        "一、任务逾期（2个单位）",
+        "二、月报未报（1个单位）",
     ]
     assert ctx["issuer"] == "甲镇廉政文化示范区域创建办公室"
+
+
+@time_machine.travel(TODAY)
+def test_notice_praise_beside_criticism_and_closing(world, notice_a):
+    NoticeEntry.objects.create(
+        notice=notice_a, unit=world.unit_a1, category="best_practice", detail="“清风故事会”"
+    )
+    notice_a.closing = "各单位要限期整改。"
+    notice_a.save()
+    ctx = notice_ctx.build(world.campaign_a, {"notice": notice_a.pk})
+    assert [s["heading"] for s in ctx["sections"]] == [
+        "一、表扬",
+        "（一）典型经验（1个单位）",
+        "二、批评",
+        "（一）任务逾期（2个单位）",
+        "（二）月报未报（1个单位）",
+    ]
+    assert ctx["closing"] == ["各单位要限期整改。"]
 
 
 def test_notice_missing_is_a_clear_error(world):
