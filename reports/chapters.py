@@ -8,11 +8,10 @@ parent writes the next one; then:
 1. the chunks' page counts and anchor pages give every chapter, site and photo its page number;
 2. the front matter (cover, table of contents) and the evidence index, whose lengths were
    measured with placeholder numbers while the chunks were being laid out, are laid out with
-   the real numbers, together with a frame document of N empty pages that carries the footer
-   ("第 X 页 共 Y 页", CSS counters) — three jobs for the same workers;
+   the real numbers (two more jobs for the same workers);
 3. `reports.pdfmerge` concatenates the parts into one tagged PDF/A-3b (structure tree,
-   output intent, XMP, /Lang kept; one outline entry per chapter) and lays the footer over
-   each page but the cover.
+   output intent, XMP, /Lang kept; one outline entry per chapter) and writes the footer
+   ("第 X 页 共 Y 页") on each page but the cover, with glyphs from a one-line document.
 
 Page numbers therefore stay right across the merge (a test compares them with a single-pass
 rendering that uses `target-counter()`). Every part is looked up in `reports.chaptercache`
@@ -259,23 +258,17 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
                     {"chapter": chapter},
                     where=current,
                 )
-            # The lengths of the front matter and the index, with placeholder numbers.
+            # The length of the front matter, with placeholder numbers (the index comes last:
+            # its length is not needed before the footers, so it is laid out once, at the end).
             front_draft = lay.submit(
                 "front-draft",
                 "reports/dossier/front.html",
                 _front(chapter_list, None),
                 where="目录",
             )
-            index_draft = lay.submit(
-                "index-draft",
-                "reports/dossier/index.html",
-                {"pages": {}, "placeholder": True},
-                where=index_title,
-            )
             lap("chapters written")
             pages: dict[str, int] = {}
             offset = front_pages = lay.answer(front_draft)["pages"]
-            index_pages = lay.answer(index_draft)["pages"]
             for done, chapter in enumerate(chapter_list, start=1):
                 answer = lay.answer(jobs[chapter["key"]])
                 pages[chapter["key"]] = offset + 1
@@ -286,23 +279,25 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
                     progress(10 + int(70 * done / len(chapter_list)))
             lap(f"chapters laid out ({lay.laid_out} laid out, {lay.reused} reused)")
             pages["evidence-index"] = offset + 1
-            total = offset + index_pages
             front = lay.submit(
                 "front", "reports/dossier/front.html", _front(chapter_list, pages), where="目录"
             )
-            index = lay.submit(
-                "index", "reports/dossier/index.html", {"pages": pages}, where=index_title
-            )
-            frame = lay.submit(
-                "frame",
-                "reports/dossier/frame.html",
-                {"frame_range": range(total)},
-                mode="frame",
-            )
-            front_answer, index_answer = lay.answer(front), lay.answer(index)
-            frame_answer = lay.answer(frame)
-            if (front_answer["pages"], index_answer["pages"]) != (front_pages, index_pages):
-                raise RuntimeError("目录或索引的页数与预排不一致")
+            index_parts = [
+                lay.submit(
+                    part["key"],
+                    "reports/dossier/index.html",
+                    {"pages": pages, "part": part},
+                    where=index_title,
+                )
+                for part in context["index_parts"]
+            ]
+            glyphs_job = _footer_glyphs(lay)
+            front_answer = lay.answer(front)
+            index_answers = [lay.answer(job) for job in index_parts]
+            glyphs = lay.answer(glyphs_job)
+            total = offset + sum(a["pages"] for a in index_answers)
+            if front_answer["pages"] != front_pages:
+                raise RuntimeError("目录的页数与预排不一致")
             lap("front, index and footers laid out")
             if progress:
                 progress(90)
@@ -312,9 +307,12 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
                     start = merger.append(jobs[chapter["key"]].answer["path"])
                     if chapter.get("title"):
                         merger.add_outline(str(chapter["title"]), start)
-                start = merger.append(index_answer["path"])
-                merger.add_outline(str(index_title), start)
-                merger.overlay(frame_answer["path"], skip_first=1)  # the cover has no footer
+                for number, answer in enumerate(index_answers):
+                    start = merger.append(answer["path"])
+                    if number == 0:
+                        merger.add_outline(str(index_title), start)
+                # the cover has no footer
+                merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total, skip_first=1)
                 out = io.BytesIO()
                 merger.save(out, context["report_title"])
             finally:
@@ -334,6 +332,15 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
     if progress:
         progress(99)
     return Rendered(out.getvalue(), total, lay.warnings)
+
+
+FOOTER_GLYPHS = "第0123456789页共"
+
+
+def _footer_glyphs(lay: Layouter):
+    return lay.submit(
+        "footer-glyphs", "reports/dossier/footer_glyphs.html", {"footer_glyphs": FOOTER_GLYPHS}
+    )
 
 
 def _front(chapter_list: list[dict], pages: dict | None) -> dict:
@@ -358,20 +365,13 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
                 total += lay.answer(job)["pages"]
                 if progress:
                     progress(10 + int(75 * done / len(jobs)))
-            frame = lay.answer(
-                lay.submit(
-                    "frame",
-                    "reports/dossier/frame.html",
-                    {"frame_range": range(total)},
-                    mode="frame",
-                )
-            )
+            glyphs = lay.answer(_footer_glyphs(lay))
             merger = TaggedMerger(jobs[0].answer["path"])
             try:
                 for job in jobs[1:]:
                     merger.append(job.answer["path"])
                 merger.add_outline(str(context["report_title"]), 0)
-                merger.overlay(frame["path"])
+                merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total)
                 out = io.BytesIO()
                 merger.save(out, context["report_title"])
             finally:
