@@ -313,10 +313,11 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
                         merger.add_outline(str(index_title), start)
                 # the cover has no footer
                 merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total, skip_first=1)
-                out = io.BytesIO()
-                merger.save(out, context["report_title"])
+                out_path = Path(tmp) / "merged.pdf"
+                merger.save(out_path, context["report_title"])
             finally:
                 merger.close()
+            pdf = out_path.read_bytes()
             lap("merged and stamped")
         except BaseException:
             lay.abort()
@@ -331,7 +332,7 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
     context["_reused"] = lay.reused
     if progress:
         progress(99)
-    return Rendered(out.getvalue(), total, lay.warnings)
+    return Rendered(pdf, total, lay.warnings)
 
 
 FOOTER_GLYPHS = "第0123456789页共"
