@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import queue
+import resource
 import subprocess
 import sys
 import tempfile
@@ -211,13 +212,16 @@ class Layouter:
             job.answer = {**answer, "path": job.path}
         return job.answer
 
+    pool_peak = 0.0
+    pool_cpu = 0.0
+
     @property
     def peak_mib(self) -> float:
-        return self.pool.peak_mib if self.pool else 0.0
+        return self.pool.peak_mib if self.pool else self.pool_peak
 
     @property
     def cpu_seconds(self) -> float:
-        return self.pool.cpu_seconds if self.pool else 0.0
+        return self.pool.cpu_seconds if self.pool else self.pool_cpu
 
     def abort(self) -> None:
         if self.pool:
@@ -226,6 +230,14 @@ class Layouter:
     def close(self) -> None:
         if self.pool:
             self.pool.close()
+            self.pool_peak, self.pool_cpu = self.pool.peak_mib, self.pool.cpu_seconds
+            self.pool = None
+
+    def close_before_merge(self) -> float:
+        """Stop the workers (their memory goes back) and answer this process's peak so far:
+        the merge then runs alone, so the report's peak is the larger of the two phases."""
+        self.close()
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class _Job:
@@ -241,7 +253,8 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
     def lap(what: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        logger.info("dossier: %s %.2f s", what, now - clock)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        logger.info("dossier: %s %.2f s (peak RSS %.0f MiB)", what, now - clock, peak)
         clock = now
 
     index_title = context.get("index_title", "")
@@ -301,6 +314,7 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
             lap("front, index and footers laid out")
             if progress:
                 progress(90)
+            context["_main_peak_before_merge_mib"] = lay.close_before_merge()
             merger = TaggedMerger(front_answer["path"])
             try:
                 for chapter in chapter_list:

@@ -48,9 +48,30 @@ def _font_program(font: Dictionary) -> bytes | None:
     return None
 
 
+def _page_fonts(pdf: pikepdf.Pdf):
+    """The font dictionaries the pages use (directly or in their form XObjects), once each;
+    walking the pages rather than every object keeps a 500-page merge from loading them all."""
+    seen = set()
+
+    def walk(resources, depth=0):
+        if resources is None or depth > 4:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            if font.objgen not in seen:
+                seen.add(font.objgen)
+                yield font
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == Name.Form and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                yield from walk(xobject.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        yield from walk(page.obj.get("/Resources"))
+
+
 def retag_fonts(pdf: pikepdf.Pdf) -> None:
     """Give every embedded subset a tag derived from its own font program."""
-    for obj in pdf.objects:
+    for obj in _page_fonts(pdf):
         if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
             continue
         base = str(obj.get("/BaseFont", ""))
