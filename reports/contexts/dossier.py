@@ -192,6 +192,9 @@ def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict
         )
         .order_by("domain__order", "domain_id", "date", "unit__name", "id")
     )
+    from activities.measures import measures_for
+
+    measures = measures_for(campaign.township_id)
     domains: list[dict] = []
     for record in records:
         if not domains or domains[-1]["domain"].pk != record.domain_id:
@@ -210,6 +213,9 @@ def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict
                 "record": record,
                 "anchor": f"rec-{record.pk}",
                 "type": TYPE_LABELS.get(record.type, record.type),
+                "quantity": f"{record.quantity}{measures[record.type].unit}"
+                if record.type in measures
+                else str(record.quantity),
                 "photos": printed,
                 "photo_total": len(photos),
                 "rest": len(photos) - len(printed),
