@@ -8,11 +8,10 @@ parent writes the next one; then:
 1. the chunks' page counts and anchor pages give every chapter, site and photo its page number;
 2. the front matter (cover, table of contents) and the evidence index, whose lengths were
    measured with placeholder numbers while the chunks were being laid out, are laid out with
-   the real numbers, together with a frame document of N empty pages that carries the footer
-   ("第 X 页 共 Y 页", CSS counters) — three jobs for the same workers;
+   the real numbers (two more jobs for the same workers);
 3. `reports.pdfmerge` concatenates the parts into one tagged PDF/A-3b (structure tree,
-   output intent, XMP, /Lang kept; one outline entry per chapter) and lays the footer over
-   each page but the cover.
+   output intent, XMP, /Lang kept; one outline entry per chapter) and writes the footer
+   ("第 X 页 共 Y 页") on each page but the cover, with glyphs from a one-line document.
 
 Page numbers therefore stay right across the merge (a test compares them with a single-pass
 rendering that uses `target-counter()`). Every part is looked up in `reports.chaptercache`
@@ -29,6 +28,7 @@ import json
 import logging
 import os
 import queue
+import resource
 import subprocess
 import sys
 import tempfile
@@ -212,13 +212,16 @@ class Layouter:
             job.answer = {**answer, "path": job.path}
         return job.answer
 
+    pool_peak = 0.0
+    pool_cpu = 0.0
+
     @property
     def peak_mib(self) -> float:
-        return self.pool.peak_mib if self.pool else 0.0
+        return self.pool.peak_mib if self.pool else self.pool_peak
 
     @property
     def cpu_seconds(self) -> float:
-        return self.pool.cpu_seconds if self.pool else 0.0
+        return self.pool.cpu_seconds if self.pool else self.pool_cpu
 
     def abort(self) -> None:
         if self.pool:
@@ -227,6 +230,14 @@ class Layouter:
     def close(self) -> None:
         if self.pool:
             self.pool.close()
+            self.pool_peak, self.pool_cpu = self.pool.peak_mib, self.pool.cpu_seconds
+            self.pool = None
+
+    def close_before_merge(self) -> float:
+        """Stop the workers (their memory goes back) and answer this process's peak so far:
+        the merge then runs alone, so the report's peak is the larger of the two phases."""
+        self.close()
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class _Job:
@@ -242,7 +253,8 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
     def lap(what: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        logger.info("dossier: %s %.2f s", what, now - clock)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        logger.info("dossier: %s %.2f s (peak RSS %.0f MiB)", what, now - clock, peak)
         clock = now
 
     index_title = context.get("index_title", "")
@@ -259,23 +271,17 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
                     {"chapter": chapter},
                     where=current,
                 )
-            # The lengths of the front matter and the index, with placeholder numbers.
+            # The length of the front matter, with placeholder numbers (the index comes last:
+            # its length is not needed before the footers, so it is laid out once, at the end).
             front_draft = lay.submit(
                 "front-draft",
                 "reports/dossier/front.html",
                 _front(chapter_list, None),
                 where="目录",
             )
-            index_draft = lay.submit(
-                "index-draft",
-                "reports/dossier/index.html",
-                {"pages": {}, "placeholder": True},
-                where=index_title,
-            )
             lap("chapters written")
             pages: dict[str, int] = {}
             offset = front_pages = lay.answer(front_draft)["pages"]
-            index_pages = lay.answer(index_draft)["pages"]
             for done, chapter in enumerate(chapter_list, start=1):
                 answer = lay.answer(jobs[chapter["key"]])
                 pages[chapter["key"]] = offset + 1
@@ -286,39 +292,46 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
                     progress(10 + int(70 * done / len(chapter_list)))
             lap(f"chapters laid out ({lay.laid_out} laid out, {lay.reused} reused)")
             pages["evidence-index"] = offset + 1
-            total = offset + index_pages
             front = lay.submit(
                 "front", "reports/dossier/front.html", _front(chapter_list, pages), where="目录"
             )
-            index = lay.submit(
-                "index", "reports/dossier/index.html", {"pages": pages}, where=index_title
-            )
-            frame = lay.submit(
-                "frame",
-                "reports/dossier/frame.html",
-                {"frame_range": range(total)},
-                mode="frame",
-            )
-            front_answer, index_answer = lay.answer(front), lay.answer(index)
-            frame_answer = lay.answer(frame)
-            if (front_answer["pages"], index_answer["pages"]) != (front_pages, index_pages):
-                raise RuntimeError("目录或索引的页数与预排不一致")
+            index_parts = [
+                lay.submit(
+                    part["key"],
+                    "reports/dossier/index.html",
+                    {"pages": pages, "part": part},
+                    where=index_title,
+                )
+                for part in context["index_parts"]
+            ]
+            glyphs_job = _footer_glyphs(lay)
+            front_answer = lay.answer(front)
+            index_answers = [lay.answer(job) for job in index_parts]
+            glyphs = lay.answer(glyphs_job)
+            total = offset + sum(a["pages"] for a in index_answers)
+            if front_answer["pages"] != front_pages:
+                raise RuntimeError("目录的页数与预排不一致")
             lap("front, index and footers laid out")
             if progress:
                 progress(90)
+            context["_main_peak_before_merge_mib"] = lay.close_before_merge()
             merger = TaggedMerger(front_answer["path"])
             try:
                 for chapter in chapter_list:
                     start = merger.append(jobs[chapter["key"]].answer["path"])
                     if chapter.get("title"):
                         merger.add_outline(str(chapter["title"]), start)
-                start = merger.append(index_answer["path"])
-                merger.add_outline(str(index_title), start)
-                merger.overlay(frame_answer["path"], skip_first=1)  # the cover has no footer
-                out = io.BytesIO()
-                merger.save(out, context["report_title"])
+                for number, answer in enumerate(index_answers):
+                    start = merger.append(answer["path"])
+                    if number == 0:
+                        merger.add_outline(str(index_title), start)
+                # the cover has no footer
+                merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total, skip_first=1)
+                out_path = Path(tmp) / "merged.pdf"
+                merger.save(out_path, context["report_title"])
             finally:
                 merger.close()
+            pdf = out_path.read_bytes()
             lap("merged and stamped")
         except BaseException:
             lay.abort()
@@ -333,7 +346,16 @@ def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Re
     context["_reused"] = lay.reused
     if progress:
         progress(99)
-    return Rendered(out.getvalue(), total, lay.warnings)
+    return Rendered(pdf, total, lay.warnings)
+
+
+FOOTER_GLYPHS = "第0123456789页共"
+
+
+def _footer_glyphs(lay: Layouter):
+    return lay.submit(
+        "footer-glyphs", "reports/dossier/footer_glyphs.html", {"footer_glyphs": FOOTER_GLYPHS}
+    )
 
 
 def _front(chapter_list: list[dict], pages: dict | None) -> dict:
@@ -358,20 +380,13 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
                 total += lay.answer(job)["pages"]
                 if progress:
                     progress(10 + int(75 * done / len(jobs)))
-            frame = lay.answer(
-                lay.submit(
-                    "frame",
-                    "reports/dossier/frame.html",
-                    {"frame_range": range(total)},
-                    mode="frame",
-                )
-            )
+            glyphs = lay.answer(_footer_glyphs(lay))
             merger = TaggedMerger(jobs[0].answer["path"])
             try:
                 for job in jobs[1:]:
                     merger.append(job.answer["path"])
                 merger.add_outline(str(context["report_title"]), 0)
-                merger.overlay(frame["path"])
+                merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total)
                 out = io.BytesIO()
                 merger.save(out, context["report_title"])
             finally:

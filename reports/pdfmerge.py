@@ -14,14 +14,17 @@ A plain page concatenation would keep the pages and drop what lives in the docum
   two parts that use the same face carry the same tag for different subsets; every embedded
   subset is renamed after a hash of its font program.
 
-The footer pages ("第 X 页 共 Y 页") are laid on top as form XObjects (`Page.add_overlay`);
-their content is marked as artifacts by WeasyPrint.
+The footer ("第 X 页 共 Y 页") is written straight into each page's content as an artifact
+(`stamp_footers`): a one-page WeasyPrint document holding the footer's characters gives the
+embedded font subset, the glyph ids and their widths, so a 500-page dossier needs no 500-page
+frame document to be laid out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import string
+from decimal import Decimal
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
@@ -45,9 +48,30 @@ def _font_program(font: Dictionary) -> bytes | None:
     return None
 
 
+def _page_fonts(pdf: pikepdf.Pdf):
+    """The font dictionaries the pages use (directly or in their form XObjects), once each;
+    walking the pages rather than every object keeps a 500-page merge from loading them all."""
+    seen = set()
+
+    def walk(resources, depth=0):
+        if resources is None or depth > 4:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            if font.objgen not in seen:
+                seen.add(font.objgen)
+                yield font
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == Name.Form and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                yield from walk(xobject.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        yield from walk(page.obj.get("/Resources"))
+
+
 def retag_fonts(pdf: pikepdf.Pdf) -> None:
     """Give every embedded subset a tag derived from its own font program."""
-    for obj in pdf.objects:
+    for obj in _page_fonts(pdf):
         if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
             continue
         base = str(obj.get("/BaseFont", ""))
@@ -150,15 +174,34 @@ class TaggedMerger:
     def add_outline(self, title: str, page_index: int) -> None:
         self.outline.append((title, page_index))
 
-    def overlay(self, frame_path: str, skip_first: int = 0) -> None:
-        """Lay each page of `frame_path` over the page with the same number."""
-        frame = pikepdf.open(frame_path)
-        retag_fonts(frame)
+    def stamp_footers(
+        self, glyph_path: str, text: str, total: int, *, skip_first: int = 0, size: float = 9
+    ) -> None:
+        """Write "第 X 页 共 Y 页" at the foot of every page (from `skip_first` on), centred, in
+        the face and subset of the one-page document `glyph_path` whose only text is `text`."""
+        glyphs = FooterGlyphs(glyph_path, text)
+        retag_fonts(glyphs.pdf)
+        font = self.pdf.copy_foreign(glyphs.font)
         for number, page in enumerate(self.pdf.pages):
-            if number < skip_first or number >= len(frame.pages):
+            if number < skip_first:
                 continue
-            page.add_overlay(frame.pages[number])
-        self._frame = frame  # the overlays refer to it until save
+            label = f"第 {number + 1} 页 共 {total} 页"
+            width = glyphs.width(label) * size / 1000
+            media = page.obj.MediaBox
+            x = (float(media[2]) - width) / 2
+            resources = page.obj.get("/Resources")
+            if resources is None:
+                page.obj.Resources = resources = Dictionary()
+            if "/Font" not in resources:
+                resources.Font = Dictionary()
+            resources.Font.QFfoot = font
+            ops = (
+                f"q /Artifact BMC BT 0.2 0.2 0.2 rg /QFfoot {size} Tf "
+                f"{_num(x)} 31.5 Td {glyphs.tj(label)} TJ ET EMC Q\n"
+            )
+            # WeasyPrint leaves its flipped coordinate system set: isolate the page's content
+            page.contents_add(self.pdf.make_stream(b"q\n"), prepend=True)
+            page.contents_add(self.pdf.make_stream(b"\nQ\n" + ops.encode()), prepend=False)
 
     def save(self, out, title: str, lang: str = "zh-CN") -> None:
         tree = self.pdf.Root.get("/StructTreeRoot")
@@ -182,7 +225,66 @@ class TaggedMerger:
         self.pdf.save(out)
 
     def close(self) -> None:
-        frame = getattr(self, "_frame", None)
-        if frame is not None:
-            frame.close()
         self.pdf.close()
+
+
+GAP = 250  # thousandths of an em between the footer's words
+
+
+def _num(value: float) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+class FooterGlyphs:
+    """The glyph ids and widths of the characters of a one-line WeasyPrint document."""
+
+    def __init__(self, path: str, text: str):
+        self.pdf = pikepdf.open(path)
+        page = self.pdf.pages[0]
+        codes = b""
+        name = None
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op == "Tf":
+                name = operands[0]
+            elif op == "Tj":
+                codes += bytes(operands[0])
+            elif op == "TJ":
+                codes += b"".join(bytes(x) for x in operands[0] if isinstance(x, pikepdf.String))
+        chars = [c for c in text if not c.isspace()]
+        gids = [codes[i : i + 2] for i in range(0, len(codes), 2)]
+        if name is None or len(gids) != len(chars):
+            raise RuntimeError("页脚字形文档与预期不符")
+        self.font = page.obj.Resources.Font[name]
+        self.codes = dict(zip(chars, gids, strict=True))
+        self.widths = _cid_widths(self.font)
+
+    def tj(self, label: str) -> str:
+        """A TJ array: the glyphs, a quarter-em gap where the label has a space."""
+        parts = []
+        for c in label:
+            parts.append(f"-{GAP}" if c.isspace() else f"<{self.codes[c].hex()}>")
+        return "[" + " ".join(parts) + "]"
+
+    def width(self, label: str) -> float:
+        return sum(
+            GAP if c.isspace() else self.widths.get(int.from_bytes(self.codes[c], "big"), 1000)
+            for c in label
+        )
+
+
+def _cid_widths(font: Dictionary) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    w = font.DescendantFonts[0].get("/W", [])
+    i = 0
+    while i < len(w):
+        first = int(w[i])
+        if isinstance(w[i + 1], Array):
+            for k, value in enumerate(w[i + 1]):
+                widths[first + k] = float(value)
+            i += 2
+        else:
+            for cid in range(first, int(w[i + 1]) + 1):
+                widths[cid] = float(w[i + 2])
+            i += 3
+    return widths

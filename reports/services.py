@@ -318,6 +318,7 @@ def render_to_file(kind: str, campaign: Campaign, parameters: dict, path, today=
         "worker_peak_mib": context.get("_worker_peak_mib", 0.0),
         "worker_cpu_seconds": context.get("_worker_cpu_seconds", 0.0),
         "laid_out": context.get("_laid_out"),
+        "main_before_merge_mib": context.get("_main_peak_before_merge_mib"),
         "reused": context.get("_reused"),
     }
     with open(path, "wb") as fh:

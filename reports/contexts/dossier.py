@@ -31,10 +31,11 @@ TYPE_LABELS = dict(ActivityType.choices)
 SITES_PER_CHUNK = 10
 SUBJECTS_PER_CHUNK = 5
 # Records per separately laid-out chunk: small, so that a changed record re-lays out a few pages.
-RECORDS_PER_CHUNK = 12
+RECORDS_PER_CHUNK = 30
 # A record with more photos than this prints only its representative ones (and counts the rest).
 ALL_PHOTOS_UP_TO = 6
 DEFAULT_REPRESENTATIVE = 3
+INDEX_ROWS_PER_PART = 100
 NUMERALS = "一二三四五六七八九十"
 RECORD_SCOPES = ("all", "criteria", "domain")
 
@@ -191,6 +192,9 @@ def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict
         )
         .order_by("domain__order", "domain_id", "date", "unit__name", "id")
     )
+    from activities.measures import measures_for
+
+    measures = measures_for(campaign.township_id)
     domains: list[dict] = []
     for record in records:
         if not domains or domains[-1]["domain"].pk != record.domain_id:
@@ -209,6 +213,9 @@ def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict
                 "record": record,
                 "anchor": f"rec-{record.pk}",
                 "type": TYPE_LABELS.get(record.type, record.type),
+                "quantity": f"{record.quantity}{measures[record.type].unit}"
+                if record.type in measures
+                else str(record.quantity),
                 "photos": printed,
                 "photo_total": len(photos),
                 "rest": len(photos) - len(printed),
@@ -384,22 +391,37 @@ def build(campaign: Campaign, parameters: dict, today: dt.date | None = None) ->
     context["index_title"] = _("%(n)s、佐证材料索引") % {
         "n": numeral(sum(1 for c in context["chapters"] if c["title"]) + 1)
     }
-    context["index_records"] = _index_records(context)
+    context["index_parts"] = _index_parts(context)
     context["pages"] = {}
     return context
 
 
-def _index_records(context: dict) -> list[dict]:
-    """The evidence index: every record (with the photos printed for it) and every other photo."""
+def _index_parts(context: dict) -> list[dict]:
+    """The evidence index — every record (with the numbers of its printed photos) and every
+    photo — cut into parts of at most INDEX_ROWS_PER_PART rows: one long table takes WeasyPrint
+    superlinear time and memory, parts are laid out side by side by the workers."""
     by_record = defaultdict(list)
-    loose = []
     for ph in context["photos"]:
-        (by_record[ph["record"]] if ph["record"] else loose).append(ph)
-    rows = []
-    for d in context["records"]:
-        for r in d["records"]:
-            rows.append({"record": r, "photos": by_record.get(r["record"].pk, [])})
-    return [{"kind": "records", "rows": rows}, {"kind": "photos", "photos": loose}]
+        if ph["record"]:
+            by_record[ph["record"]].append(ph)
+    rows = [
+        {"record": r, "photos": by_record.get(r["record"].pk, [])}
+        for d in context["records"]
+        for r in d["records"]
+    ]
+    n = INDEX_ROWS_PER_PART
+    parts = [
+        {"records": rows[i : i + n], "start": i, "records_first": i == 0}
+        for i in range(0, len(rows), n)
+    ] or [{"records": [], "start": 0, "records_first": True}]
+    photos = context["photos"]
+    parts += [
+        {"photos": photos[i : i + n], "photos_first": i == 0} for i in range(0, len(photos), n)
+    ] or [{"photos": [], "photos_first": True}]
+    for number, part in enumerate(parts):
+        part["key"] = f"index-{number}"
+        part["first"] = number == 0
+    return parts
 
 
 def chapters(context: dict) -> list[dict]:

@@ -55,6 +55,7 @@ class Command(BaseCommand):
                         "main_peak_mib": round(main_mib, 1),
                         "worker_peak_mib": round(worker_mib, 1),
                         "laid_out": rendered.stats.get("laid_out"),
+                        "main_before_merge_mib": rendered.stats.get("main_before_merge_mib"),
                         "reused": rendered.stats.get("reused"),
                         "cpu_seconds": round(
                             usage.ru_utime
