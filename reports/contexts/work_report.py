@@ -3,7 +3,7 @@
 Sections as that report has them: an opening line, 一、总体情况 (the campaign in figures),
 二、主要做法和成效 (each domain: who leads, what was done, counted in each type's own measure —
 "组织观看电教片12场、刷写标语30条、签订承诺书3600余份" — and its highlight activities by name),
-三、示范点建设 (sites and visitors), 四、宣传报道 (publicity), 五、存在问题, 六、下一步打算, then
+三、示范点建设 (sites and visitors), 四、宣传报道 (publicity: the publicity ledger's items per channel), 五、存在问题, 六、下一步打算, then
 the issuing office and the date.
 
 Figures come from the approved ledger (`activities.ledger.counted_records`) and are quoted with
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.apps import apps
 from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
@@ -127,18 +126,13 @@ def _sites(campaign: Campaign, today: dt.date) -> dict:
     }
 
 
-def publicity_figures(campaign: Campaign, today: dt.date) -> list[tuple[str, int]] | None:
-    """HOOK for the publicity ledger (信息报送, issue 14 item 4, being built in a `publicity` app):
-    [(channel label, articles)] for the report's 宣传报道 section, or None while that app is not
-    installed — the section then counts the ledger's 信息文章 records instead. When the app
-    lands, its per-channel totals function is called here and nothing else changes."""
-    if not apps.is_installed("publicity"):
-        return None
-    try:
-        from publicity.figures import channel_totals  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return [(str(label), int(n)) for label, n in channel_totals(campaign, until=today)]
+def publicity_figures(campaign: Campaign, today: dt.date) -> list[tuple[str, int]]:
+    """The publicity ledger's approved items per channel (信息报送, issue 14 item 4,
+    `activities.publicity.channel_totals`): [(channel label, items)], channels without items
+    left out. Empty: the section falls back to the ledger's 信息文章 records."""
+    from activities.publicity import channel_totals
+
+    return [(label, n) for _code, label, n in channel_totals(campaign)]
 
 
 def _lines(text: str) -> list[str]:
@@ -276,7 +270,7 @@ def _publicity(channels, articles) -> str:
     if channels:
         listed = "、".join(f"{label}{approx(n)}篇" for label, n in channels if n)
         total = sum(n for _label, n in channels)
-        return _("强化舆论引导宣传，共报送信息%(total)s篇，其中%(listed)s。") % {
+        return _("强化舆论引导宣传，经审核的信息报送共%(total)s篇，其中%(listed)s。") % {
             "total": approx(total),
             "listed": listed,
         }

@@ -16,8 +16,9 @@ def test_approx_figures_the_way_reports_quote_them():
 
 
 # records by domain and type, units by domain, highlights (marked, largest), task counts (2),
-# the township's measures, units taking part, all units, sites, visitors, the current phase
-WORK_REPORT_QUERIES = 12
+# the township's measures, units taking part, all units, sites, visitors, the current phase,
+# publicity items per channel
+WORK_REPORT_QUERIES = 13
 
 
 @time_machine.travel(TODAY)
@@ -167,8 +168,26 @@ def test_problems_and_next_steps_are_the_offices_words_when_given(world, domains
     assert ctx["next_steps"] == ["加强督导。"]
 
 
-def test_publicity_hook_is_quiet_until_the_ledger_lands(world):
-    # the publicity ledger (issue 14.4) is another app; until it is installed the section
-    # counts the ledger's 信息文章 records
-    assert work_report.publicity_figures(world.campaign_a, TODAY) is None
-    assert "宣传报道情况尚无记录" in work_report._publicity(None, None)
+@time_machine.travel(TODAY)
+def test_publicity_counts_the_publicity_ledger_per_channel(world, domains_a):
+    from django.utils import timezone
+
+    from activities.models import PublicityItem
+
+    ctx = work_report.build(world.campaign_a, {})
+    assert ctx["publicity_text"] == "宣传报道情况尚无记录。"
+    RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, type="article", quantity=3)
+    assert "刊发信息文章3篇" in work_report.build(world.campaign_a, {})["publicity_text"]
+    for channel in ("unit_intranet", "unit_intranet", "internet"):
+        PublicityItem.objects.create(
+            campaign=world.campaign_a,
+            unit=world.unit_a1,
+            title="廉政文化进农村",
+            link="https://example.cn/a",
+            channel=channel,
+            published_on=TODAY,
+            status="approved",
+            submitted_at=timezone.now(),
+        )
+    text = work_report.build(world.campaign_a, {})["publicity_text"]
+    assert text == "强化舆论引导宣传，经审核的信息报送共3篇，其中单位内网2篇、外网1篇。"
