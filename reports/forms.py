@@ -41,6 +41,21 @@ class ReportRequestForm(forms.Form):
         help_text=_("只列一个领域时选择"),
     )
 
+    problems = forms.CharField(
+        label=_("存在问题"),
+        required=False,
+        max_length=3000,
+        help_text=_("仅工作情况汇报使用，每段一行；不填则按台账数据起草"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_steps = forms.CharField(
+        label=_("下一步打算"),
+        required=False,
+        max_length=3000,
+        help_text=_("仅工作情况汇报使用，每段一行；不填则按创建阶段起草"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
@@ -55,6 +70,8 @@ class ReportRequestForm(forms.Form):
                     "month": data.get("month", ""),
                     "records": data.get("records") or "all",
                     "domain": domain.code if domain else "",
+                    "problems": data.get("problems", ""),
+                    "next_steps": data.get("next_steps", ""),
                 }
                 data["parameters"] = clean_parameters(kind, raw)
             except ValidationError as exc:

@@ -30,7 +30,19 @@ TITLE_CHARS_PER_LINE = 20  # 156 mm / 22 pt = 20.1
 _NO_BREAK_BEFORE = set("，。、；：？！）》”’〕」』】…—·")
 _NO_BREAK_AFTER = set("（《“‘〔「『【")
 # Words a title line reads well ending with (the notices' own vocabulary).
-_GOOD_ENDINGS = ("关于", "年度", "示范区域", "创建工作", "工作", "情况", "镇", "村", "社区", "单位")
+_GOOD_ENDINGS = (
+    "关于",
+    "年度",
+    "廉政文化",
+    "示范区域",
+    "创建工作",
+    "工作",
+    "情况",
+    "镇",
+    "村",
+    "社区",
+    "单位",
+)
 
 
 def _width(text: str) -> float:

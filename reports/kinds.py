@@ -67,6 +67,17 @@ def clean_parameters(kind: str, raw: dict) -> dict:
         return {"month": first.strftime("%Y-%m")}
     if kind == Kind.DOSSIER:
         return _dossier_parameters(raw)
+    if kind == Kind.WORK_REPORT:
+        # The office's own 存在问题 / 下一步打算 (one paragraph a line); empty: drafted from data.
+        texts = {}
+        for key in ("problems", "next_steps"):
+            lines = [line.strip() for line in str(raw.get(key) or "").splitlines()]
+            text = "\n".join(line for line in lines if line)
+            if len(text) > 3000:
+                raise ValidationError({key: _("内容过长，请控制在3000字以内。")})
+            if text:
+                texts[key] = text
+        return texts
     if kind == Kind.NOTICE and raw.get("notice"):
         try:
             return {"notice": int(raw["notice"])}

@@ -90,8 +90,8 @@ def test_title_lines_are_balanced(notices):
     _pdf, m = notices["four"]
     titles = [ln for ln in m.lines if ln.size == 22.0]
     assert [ln.text for ln in titles] == [
-        "关于2026年度清溪镇廉政文化示范区域",
-        "创建工作推进情况的通报",
+        "关于2026年度清溪镇廉政文化",
+        "示范区域创建工作推进情况的通报",
     ]
     for title in (
         "关于清溪镇廉政文化示范区域创建工作进展情况的通报报",
