@@ -287,3 +287,19 @@ def test_people_template_downloads(world, login):
     response = login(world.office_a).get(reverse("organisations:people_template"))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd")
     assert login(world.outsider).get(reverse("organisations:people_template")).status_code == 404
+
+
+def test_people_pages_and_import_preview_in_english(world, login):
+    client = login(world.office_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = {}
+    body = client.get(reverse("organisations:person_list"), **english).content.decode()
+    assert "Add a person" in body and "Import units and liaisons" not in body
+    unit = client.get(reverse("organisations:unit_detail", args=[world.unit_a1.pk]), **english)
+    assert "Merge into another unit" in unit.content.decode()
+    response = client.post(
+        reverse("organisations:people_import"),
+        {"file": people_sheet(["", "13900000001", "甲一村", "联络员", ""])},
+        **english,
+    )
+    assert "Row 2: The name is required." in response.context["errors"]
