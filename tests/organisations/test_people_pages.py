@@ -301,3 +301,19 @@ def test_people_pages_and_import_preview_in_english(world, login):
         **english,
     )
     assert "Row 2: The name is required." in response.context["errors"]
+
+
+def test_person_list_in_fixed_queries(world, login, django_assert_num_queries):
+    from tests.factories import UnitFactory, UserFactory, give_role
+
+    client = login(world.office_a)
+    url = reverse("organisations:person_list")
+    client.get(url)  # warm the session and the scope
+    with django_assert_num_queries(8) as first:
+        client.get(url)
+    for i in range(30):
+        unit = UnitFactory(name=f"加测单位{i}", parent=world.township_a)
+        give_role(UserFactory(username=f"extra{i}"), unit, Role.Kind.LIAISON)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["people"]) == 34  # office, leader, two liaisons, thirty more
