@@ -40,7 +40,7 @@ class RecordAdminForm(forms.ModelForm):
         unit = cleaned.get("unit")
         record = self.instance
         if unit is not None and unit.township_id != record.campaign.township_id:
-            self.add_error("unit", _("单位不属于该创建活动所在的镇。"))
+            self.add_error("unit", _("单位不属于该创建工作所在的镇。"))
         elif unit is not None and cleaned.get("type"):
             try:
                 services.check_tasks(

@@ -637,7 +637,7 @@ def correct_record(
     unit = data.get("unit", locked.unit)
     campaign = locked.campaign
     if unit.township_id != campaign.township_id:
-        raise ValidationError(_("单位不属于该创建活动所在的镇。"))
+        raise ValidationError(_("单位不属于该创建工作所在的镇。"))
     before = recount.footprints([locked.pk])
     for name in ADMIN_FIELDS:
         if name in data:

@@ -1,7 +1,8 @@
 """Import a criteria set from Excel, all or nothing.
 
 The first sheet, first row headers (order free, names fixed):
-类别 | 编号 | 评审内容 | 分值 | 佐证要求 | 自动计分次数 | 活动类型 | 领域
+类别 | 编号 | 评审内容 | 分值 | 达标分 | 佐证要求 | 自动计分次数 | 活动类型 | 领域
+"达标分" is optional: an item scoring at least this passes (empty: 60% of its points).
 "类别" is the group (its kind is guessed from the name: 组织/制度/阵地/活动/档案/成效);
 "自动计分次数", "活动类型" (a label such as 党课/讲座) and "领域" (e.g. 进农村) are optional and
 make the item automatic. Every row is checked first; any error refuses the whole file and
@@ -25,6 +26,7 @@ HEADERS = {
     "编号": "code",
     "评审内容": "text",
     "分值": "points",
+    "达标分": "pass_score",
     "佐证要求": "evidence",
     "自动计分次数": "target",
     "活动类型": "type",
@@ -115,6 +117,18 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
             points = None
             if row.get("points"):
                 problems.append(_("分值须为正数"))
+        pass_score = None
+        if row.get("pass_score"):
+            try:
+                pass_score = Decimal(row["pass_score"])
+                if not pass_score.is_finite() or pass_score < 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                problems.append(_("达标分须为数字"))
+                pass_score = None
+            else:
+                if points is not None and pass_score > points:
+                    problems.append(_("达标分不能高于分值"))
         if row.get("code") in seen:
             problems.append(_("编号“%(code)s”重复") % {"code": row["code"]})
         seen.add(row.get("code"))
@@ -141,7 +155,7 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
         if problems:
             errors.append(_("第 %(line)s 行：%(p)s。") % {"line": line, "p": "；".join(problems)})
             continue
-        items.append((row, points, target, type_ or "", domain))
+        items.append((row, points, target, type_ or "", domain, pass_score))
     if errors:
         raise ImportErrors(errors)
     total = sum(points for _r, points, *_rest in items)
@@ -162,7 +176,7 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
         created_by=by,
     )
     groups: dict[str, CriteriaGroup] = {}
-    for order, (row, points, target, type_, domain) in enumerate(items):
+    for order, (row, points, target, type_, domain, pass_score) in enumerate(items):
         group = groups.get(row["group"])
         if group is None:
             group = CriteriaGroup.objects.create(
@@ -175,6 +189,7 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
             code=row["code"],
             text=row["text"],
             points=points,
+            pass_score=pass_score,
             evidence_wanted=row.get("evidence", ""),
             order=order,
             auto_target=target,

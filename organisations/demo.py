@@ -106,3 +106,45 @@ def load(ctx) -> None:
         login = "liaison" if code == "qx-village-qingxi" else f"liaison-{code.removeprefix('qx-')}"
         user = _user(ctx, login, person, f"联络员 · {name}", f"1390000{index:04d}")
         _role(user, ctx.units[code], Role.Kind.LIAISON, "联络员")
+
+    _office_pages_demo(ctx)
+
+
+SHORT_NAMES = {
+    "qx-office": ("党政办", "周晓燕", "0513-86000001"),
+    "qx-school-primary": ("中心小学", "林晓旸", "0513-86000010"),
+    "qx-health": ("卫生院", "马德华", "0513-86000012"),
+}
+
+
+def _office_pages_demo(ctx) -> None:
+    """What the office's own unit and people pages show (issue 14 item 1): short names and
+    contacts, a residents' committee merged into its community, a liaison whose password the
+    office reset (they must choose their own at first login)."""
+    from organisations import services
+
+    for code, (short, person, phone) in SHORT_NAMES.items():
+        unit = ctx.units[code]
+        if not unit.short_name:
+            unit.short_name, unit.contact_person, unit.contact_phone = short, person, phone
+            unit.save(update_fields=["short_name", "contact_person", "contact_phone"])
+    old = _org(
+        "qx-comm-xinjie-old",
+        name="新街居委会（原）",
+        level=Organisation.Level.UNIT,
+        unit_type=Organisation.UnitType.COMMUNITY,
+        parent=ctx.township,
+    )
+    if old.is_active:
+        mover = _user(
+            ctx, "liaison-xinjie-old", "蒋文静", "联络员 · 新街居委会（原，已并入新街社区）"
+        )
+        _role(mover, old, Role.Kind.LIAISON, "联络员")
+        services.merge_units(old.pk, ctx.units["qx-comm-xinjie"].pk)
+    fresh = _user(
+        ctx, "liaison-new", "许诺", "联络员 · 石桥村（新任，首次登录须修改密码）", "13900000099"
+    )
+    if not fresh.roles.exists():
+        _role(fresh, ctx.units["qx-village-shiqiao"], Role.Kind.LIAISON, "联络员（新任）")
+        fresh.must_change_password = True
+        fresh.save(update_fields=["must_change_password"])

@@ -109,10 +109,10 @@ def nothing_to_print(kind: str, campaign: Campaign, parameters: dict) -> str | N
         from assessments.models import Notice
 
         if not Notice.objects.filter(campaign=campaign, status="published").exists():
-            return _("该创建活动还没有印发的通报，请先在评审验收中印发通报后再生成。")
+            return _("该创建工作还没有印发的通报，请先在评审验收中印发通报后再生成。")
     if kind == Kind.LEDGER:
         if not ActivityRecord.objects.counted().filter(campaign=campaign).exists():
-            return _("该创建活动还没有审核通过的活动记录，台账无内容可打印。")
+            return _("该创建工作还没有审核通过的活动记录，台账无内容可打印。")
     return None
 
 

@@ -41,9 +41,14 @@ def test_load_demo_builds_the_township_and_is_idempotent():
         "enterprise",
         "social_org",
     }
-    # a liaison per unit, one user for each role
-    for unit in units:
+    # a liaison per active unit (the merged one handed its liaison over), one user per role
+    for unit in units.filter(is_active=True):
         assert Role.objects.filter(organisation=unit, kind=Role.Kind.LIAISON).exists(), unit
+    merged = units.get(code="qx-comm-xinjie-old")
+    assert not merged.is_active
+    assert Role.objects.filter(user__username="liaison-xinjie-old", organisation__name="新街社区")
+    assert Organisation.objects.get(code="qx-health").short_name == "卫生院"
+    assert User.objects.get(username="liaison-new").must_change_password
     for kind in (Role.Kind.OFFICE, Role.Kind.LEADER, Role.Kind.REVIEWER):
         assert Role.objects.filter(kind=kind).exists()
 

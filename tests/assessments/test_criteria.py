@@ -106,3 +106,17 @@ def test_a_frozen_set_refuses_edits(world, criteria, site_a1):
     assert "复制为新版本" in exc.value.message
     item.refresh_from_db()
     assert item.text == "改过的条目"
+
+
+def test_pass_score_column_sets_each_items_pass_line(world, login):
+    header = HEADER[:4] + ["达标分"] + HEADER[4:]
+    rows = [r[:4] + [p] + r[4:] for r, p in zip(GOOD, [8, None, 3], strict=True)]
+    client = login(world.reviewer)
+    url = reverse("assessments:criteria_import")
+    bad = [GOOD[0][:4] + [12] + GOOD[0][4:]]
+    response = client.post(url, form(xlsx(bad, header), district=world.district.pk))
+    assert "达标分不能高于分值" in response.content.decode()
+    assert not CriteriaSet.objects.exists()
+    client.post(url, form(xlsx(rows, header), district=world.district.pk))
+    lines = {i.code: i.pass_line for i in CriteriaItem.objects.all()}
+    assert lines == {"1.1": 8, "4.1": 6, "5.1": 3}

@@ -159,18 +159,16 @@ def test_add_person_shows_the_password_once_and_forces_a_change(world, login, cl
     assert person.must_change_password and person.check_password(password)
     assert Role.objects.filter(user=person, organisation=world.unit_a1, kind="liaison").exists()
     client.logout()
-    assert client.login(username="zhao", password=password)
+    logged_in = client.post(reverse("login"), {"username": "zhao", "password": password})
+    assert logged_in.status_code == 302
     home = client.get(reverse("home"))
-    assert home.status_code == 302 and home["Location"] == reverse("password_change")
+    assert home.status_code == 302 and home["Location"].startswith(reverse("password_change"))
+    new = "Qf-Lianjie-2026!x"
     changed = client.post(
         reverse("password_change"),
-        {
-            "old_password": password,
-            "new_password1": "清风廉洁2026!x",
-            "new_password2": "清风廉洁2026!x",
-        },
+        {"old_password": password, "new_password1": new, "new_password2": new},
     )
-    assert changed.status_code == 302
+    assert changed.status_code == 302, changed.context["form"].errors
     person.refresh_from_db()
     assert not person.must_change_password
     assert client.get(reverse("home")).status_code == 200
@@ -287,3 +285,35 @@ def test_people_template_downloads(world, login):
     response = login(world.office_a).get(reverse("organisations:people_template"))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd")
     assert login(world.outsider).get(reverse("organisations:people_template")).status_code == 404
+
+
+def test_people_pages_and_import_preview_in_english(world, login):
+    client = login(world.office_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = {}
+    body = client.get(reverse("organisations:person_list"), **english).content.decode()
+    assert "Add a person" in body and "Import units and liaisons" not in body
+    unit = client.get(reverse("organisations:unit_detail", args=[world.unit_a1.pk]), **english)
+    assert "Merge into another unit" in unit.content.decode()
+    response = client.post(
+        reverse("organisations:people_import"),
+        {"file": people_sheet(["", "13900000001", "甲一村", "联络员", ""])},
+        **english,
+    )
+    assert "Row 2: The name is required." in response.context["errors"]
+
+
+def test_person_list_in_fixed_queries(world, login, django_assert_num_queries):
+    from tests.factories import UnitFactory, UserFactory, give_role
+
+    client = login(world.office_a)
+    url = reverse("organisations:person_list")
+    client.get(url)  # warm the session and the scope
+    with django_assert_num_queries(8) as first:
+        client.get(url)
+    for i in range(30):
+        unit = UnitFactory(name=f"加测单位{i}", parent=world.township_a)
+        give_role(UserFactory(username=f"extra{i}"), unit, Role.Kind.LIAISON)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["people"]) == 34  # office, leader, two liaisons, thirty more
