@@ -33,6 +33,14 @@ HEADERS = {
     "领域": "domain",
 }
 REQUIRED = ("group", "code", "text", "points")
+# Words in the 活动类型 column that score an item from the 宣传阵地 register instead of the ledger.
+POSITION_SOURCES = {
+    "宣传阵地": "positions",
+    "宣传阵地数": "positions",
+    "阵地更新": "position_updates",
+    "宣传阵地更新": "position_updates",
+    "宣传阵地更新次数": "position_updates",
+}
 KIND_WORDS = [
     ("组织", CriteriaGroup.Kind.ORGANISATION),
     ("领导", CriteriaGroup.Kind.ORGANISATION),
@@ -141,7 +149,11 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
             except (InvalidOperation, ValueError):
                 problems.append(_("自动计分次数须为正整数"))
         type_ = ""
-        if row.get("type"):
+        source = POSITION_SOURCES.get(row.get("type") or "", "ledger")
+        if source != "ledger":
+            if target is None:
+                problems.append(_("按宣传阵地计分须填写自动计分次数"))
+        elif row.get("type"):
             type_ = types.get(row["type"], None)
             if type_ is None:
                 problems.append(_("活动类型“%(t)s”不存在") % {"t": row["type"]})
@@ -155,7 +167,7 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
         if problems:
             errors.append(_("第 %(line)s 行：%(p)s。") % {"line": line, "p": "；".join(problems)})
             continue
-        items.append((row, points, target, type_ or "", domain, pass_score))
+        items.append((row, points, target, type_ or "", domain, pass_score, source))
     if errors:
         raise ImportErrors(errors)
     total = sum(points for _r, points, *_rest in items)
@@ -176,7 +188,7 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
         created_by=by,
     )
     groups: dict[str, CriteriaGroup] = {}
-    for order, (row, points, target, type_, domain, pass_score) in enumerate(items):
+    for order, (row, points, target, type_, domain, pass_score, source) in enumerate(items):
         group = groups.get(row["group"])
         if group is None:
             group = CriteriaGroup.objects.create(
@@ -195,5 +207,6 @@ def import_criteria(upload, *, district, name: str, pass_line: Decimal, by, doc_
             auto_target=target,
             auto_type=type_,
             auto_domain=domain,
+            auto_source=source,
         )
     return cs

@@ -51,6 +51,27 @@ def test_import_a_good_file(world, login):
     assert cs.groups.get(name="档案资料").kind == "archives"
 
 
+def test_import_items_scored_from_the_positions_register(world, login):
+    rows = GOOD + [
+        ["宣传阵地", "3.1", "设立廉政橱窗", 6, "照片", 1, "宣传阵地", None],
+        ["宣传阵地", "3.3", "宣传栏定期更新", 5, "更新记录", 4, "阵地更新", None],
+    ]
+    login(world.reviewer).post(
+        reverse("assessments:criteria_import"), form(xlsx(rows), district=world.district.pk)
+    )
+    assert dict(
+        CriteriaItem.objects.filter(code__startswith="3.").values_list("code", "auto_source")
+    ) == {"3.1": "positions", "3.3": "position_updates"}
+    assert CriteriaItem.objects.get(code="4.1").auto_source == "ledger"
+    bad = rows[:3] + [["宣传阵地", "3.3", "宣传栏定期更新", 5, "更新记录", None, "阵地更新", None]]
+    response = login(world.reviewer).post(
+        reverse("assessments:criteria_import"),
+        form(xlsx(bad), name="另一标准", district=world.district.pk),
+    )
+    assert "按宣传阵地计分须填写自动计分次数" in response.content.decode()
+    assert CriteriaSet.objects.count() == 1
+
+
 def test_a_bad_row_refuses_the_whole_file(world, login):
     rows = GOOD + [["活动开展", "4.1", "重复编号", "abc", None, None, "跳舞", None]]
     response = login(world.office_a).post(
