@@ -47,10 +47,11 @@ def notice_a(world):
 def test_notice_context_groups_included_entries(world, notice_a, django_assert_num_queries):
     with django_assert_num_queries(2):
         ctx = notice_ctx.build(world.campaign_a, {"notice": notice_a.pk})
-    assert [(g["number"], g["label"], g["units"]) for g in ctx["groups"]] == [
-        ("一", "月报未报", 1),
-        ("二", "任务逾期", 2),
+    assert [s["heading"] for s in ctx["sections"]] == [
+        "一、月报未报（1个单位）",
+        "二、任务逾期（2个单位）",
     ]
+    assert ctx["title_lines"] and ctx["organ_size"] <= 36
     assert ctx["issuer"] == "甲镇廉政文化示范区域创建办公室"
 
 
