@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from activities import measures
+from activities import measures, recount
 from activities.models import ActivityMeasure, ActivityRecord
 from activities.types import ActivityType
 from dashboard import tallies
@@ -96,12 +96,15 @@ def test_quantity_left_empty_is_one_and_negative_is_refused(world, login, today)
 
 
 def test_tallies_carry_the_quantity(world):
-    RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, type="banner", quantity=30)
+    first = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, type="banner", quantity=30)
     record = RecordFactory(campaign=world.campaign_a, unit=world.unit_a1, type="banner", quantity=5)
+    recount.records_changed([first.pk, record.pk])  # what every service calls
     assert tallies.stored() == tallies.computed()
     assert sum(v[2] for v in tallies.stored().values()) == 35
+    before = recount.footprints([record.pk])
     record.quantity = 7
     record.save()
+    recount.records_changed([record.pk], before=before.values())
     assert tallies.stored() == tallies.computed()
     assert sum(v[2] for v in tallies.stored().values()) == 37
 

@@ -14,7 +14,7 @@ def test_render_report_writes_a_pdf(world, domains_a, ledger_a, tmp_path, capsys
         "render_report", "work-report", "--campaign", str(world.campaign_a.pk), "-o", str(out)
     )
     assert out.read_bytes().startswith(b"%PDF")
-    assert "1 pages" in capsys.readouterr().out
+    assert "3 pages" in capsys.readouterr().out
 
 
 @time_machine.travel(TODAY)

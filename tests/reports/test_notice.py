@@ -52,6 +52,7 @@ def test_notice_context_groups_included_entries(world, notice_a, django_assert_n
         "一、任务逾期（2个单位）",
         "二、月报未报（1个单位）",
     ]
+    assert ctx["title_lines"] and ctx["organ_size"] <= 36
     assert ctx["issuer"] == "甲镇廉政文化示范区域创建办公室"
 
 

@@ -17,7 +17,7 @@ def test_request_renders_through_the_task(
     report.refresh_from_db()
     assert report.status == Report.Status.DONE
     assert report.progress == 100
-    assert report.pages == 1
+    assert report.pages == 3  # the report in 3号 仿宋 and its table of exact figures
     assert report.attempts == 1
     assert report.file.read().startswith(b"%PDF")
     assert report.township == world.township_a and report.district == world.district
