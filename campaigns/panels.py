@@ -58,7 +58,8 @@ def next_tasks(user, today, campaign_ids=None, limit=LIAISON_TASKS):
 @home_panel("liaison", order=20)
 def liaison_tasks(request, scope):
     today = timezone.localdate()
-    campaign_ids = [c.pk for c in current_campaigns(request.user)]
+    campaigns = current_campaigns(request.user)
+    campaign_ids = [c.pk for c in campaigns]
     tasks = next_tasks(request.user, today, campaign_ids)
     overdue = progress.overdue_tasks(Task.objects.visible_to(request.user), today).filter(
         campaign__in=campaign_ids
@@ -68,4 +69,6 @@ def liaison_tasks(request, scope):
         "tasks": tasks,
         "overdue_count": overdue.count(),
         "today": today,
+        # the unit's creation plan page of each current campaign (创建方案)
+        "plan_campaigns": campaigns,
     }

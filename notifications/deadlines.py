@@ -315,7 +315,7 @@ class PositionProvider(Provider):
     """A publicity position (宣传阵地) falls due for an update `position_update_days` (the
     campaign's reminder policy) after its last update — or its set-up date before any; its
     unit's liaisons are reminded and then chased. Recording an update moves the date on, so the
-    old reminders go quiet. Only due dates inside the campaign's window count."""
+    old reminders go quiet. A due date belongs to the campaign of its year, up to its end."""
 
     kind = "position_update"
     label = _("宣传阵地更新")
@@ -351,7 +351,9 @@ class PositionProvider(Provider):
                 qs = qs.filter(last__in=[d - days for d in wanted])
             if before is not None:
                 qs = qs.filter(last__lt=before - days)
-            qs = qs.filter(last__gte=start - days, last__lte=end - days)
+            # Each due date belongs to the campaign of its year (campaigns are yearly), up to
+            # the campaign's end: a position left stale since spring is still this year's.
+            qs = qs.filter(last__gte=dt.date(start.year, 1, 1) - days, last__lte=end - days)
             for pk, last, name, unit_id, unit_name in (
                 qs.values_list("pk", "last", "name", "unit_id", "unit__name")
                 .order_by("pk")

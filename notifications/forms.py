@@ -30,6 +30,7 @@ class PolicyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["position_update_days"].required = False
         if not self.is_bound:
             self.initial["before_days"] = ",".join(str(d) for d in self.instance.before_days)
 
@@ -54,7 +55,9 @@ class PolicyForm(forms.ModelForm):
         return value
 
     def clean_position_update_days(self) -> int:
-        value = self.cleaned_data["position_update_days"]
+        value = self.cleaned_data.get("position_update_days")
+        if value is None:  # left blank (or an older form): keep what the policy says
+            return self.instance.position_update_days or 90
         if not 7 <= value <= 365:
             raise forms.ValidationError(_("宣传阵地更新周期须在 7 到 365 天之间。"))
         return value

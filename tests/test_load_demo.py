@@ -79,6 +79,18 @@ def test_load_demo_builds_the_township_and_is_idempotent():
     }
     assert PublicityItem.objects.counted().values("channel").distinct().count() >= 6
     assert Position.objects.filter(township=township).count() == 5
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.deadlines import PROVIDERS
+
+    today = timezone.localdate()
+    positions = PROVIDERS["position_update"]
+    due_in_a_week = [d.title for d in positions.open(dates=[today + dt.timedelta(days=7)])]
+    assert due_in_a_week == ["宣传阵地待更新：校园廉政文化主题宣传栏（清溪镇中心小学）"]
+    late = [d.title for d in positions.open(before=today)]
+    assert late == ["宣传阵地待更新：清溪村廉政宣传栏（清溪村）"]
     assert Site.objects.filter(level=Level.CITY, namings__level=Level.DISTRICT).exists()
     assert VisitRoute.objects.filter(township__isnull=True, theme="warning").exists()
 

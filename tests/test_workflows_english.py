@@ -9,6 +9,17 @@ from campaigns.models import CreatingUnit
 from tests.factories import domain
 
 
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """The language middleware activates English for the request's thread and leaves it; put
+    the default back so later tests that translate outside a request read Chinese."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.mark.parametrize(
     "url_name,args,expected",
     [

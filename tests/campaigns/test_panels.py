@@ -52,6 +52,7 @@ def test_liaison_home_lists_their_tasks_next_due_first(world, plan, login):
     assert panel["overdue_count"] == 1
     assert panel["tasks"][0].summary.next_period.due_date == dt.date(2026, 6, 20)
     assert "主要路口廉政标语" not in response.content.decode()  # unit a2's task
+    assert f"/campaigns/{world.campaign_a.pk}/plans/" in response.content.decode()
 
 
 def test_office_does_not_get_the_liaison_panel(world, plan, login):

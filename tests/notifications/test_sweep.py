@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection, connections
 
 from activities.models import ActivityRecord
-from campaigns.progress import records_changed
+from activities.recount import records_changed
 from notifications import channels, sweep
 from notifications.models import Notification, Reminder, ReminderPolicy, SweepRun
 from tests.factories import TODAY, RecordFactory, UserFactory, give_role
