@@ -34,6 +34,8 @@ from activities.access import (
 from activities.evidence import EvidenceError
 from activities.forms import RecordFilterForm, RecordForm, ReturnForm, WithdrawForm
 from activities.models import ActivityRecord, Evidence
+from audit.models import AuditEvent
+from audit.services import record_event
 from campaigns.models import Campaign
 from organisations.access import scope_for
 from organisations.models import Domain, Organisation
@@ -611,6 +613,12 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     unit, domain = _ledger_scope(request, campaign)
     content = export.ledger_workbook(campaign, unit=unit, domain=domain)
     filename = f"{campaign.name}-活动台账.xlsx"
+    record_event(
+        AuditEvent.Kind.EXPORT,
+        request=request,
+        obj=campaign,
+        detail=_("导出活动台账 %(filters)s") % {"filters": request.GET.urlencode()},
+    )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
