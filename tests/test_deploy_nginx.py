@@ -28,7 +28,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.hostile_files import png_bomb
@@ -253,7 +252,12 @@ def liaison_with_evidence(stack):
     from organisations.models import Role
     from tests.activities.factories import photo
     from tests.factories import (
-        CampaignFactory, DistrictFactory, TownshipFactory, UnitFactory, UserFactory, domain,
+        CampaignFactory,
+        DistrictFactory,
+        TownshipFactory,
+        UnitFactory,
+        UserFactory,
+        domain,
         give_role,
     )  # fmt: skip
 
