@@ -81,3 +81,19 @@ def test_unlock_refused_outside_the_township_and_to_non_office(world, sign_in, l
     assert login(world.liaison_a1).get(reverse("accounts:lockouts")).status_code == 403
     assert login(world.office_b).get(url).status_code == 405
     assert sign_in(world.liaison_b1, ip="10.0.0.7").status_code == 429
+
+
+def test_office_resets_the_second_factor_of_its_own_people_only(world, login):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    target = world.liaison_a1
+    TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
+    url = reverse("accounts:otp_reset")
+    assert login(world.office_b).post(url, {"username": target.username}).status_code == 403
+    assert login(world.liaison_a2).post(url, {"username": target.username}).status_code == 403
+    assert TOTPDevice.objects.filter(user=target).exists()
+    response = login(world.office_a).post(url, {"username": target.username})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=target).exists()
+    assert AuditEvent.objects.filter(kind="otp_reset", object_id=str(target.pk)).exists()
+    assert login(world.office_a).get(url).status_code == 405
