@@ -71,7 +71,7 @@ def _mark(records) -> None:
 def _version(request) -> int | None:
     """The record version a POSTed form was made from (None when it carried none)."""
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _already_filed(request, record) -> HttpResponse:
@@ -510,9 +510,9 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         records = records.filter(township__in=scope.office_townships)
     # Each checkbox row carries the version it showed: a record changed since is left alone.
     versions = {
-        int(pk): int(value)
+        int(pk): parse_id(value)
         for pk in ids
-        if (value := request.POST.get(f"version-{pk}", "")).isdigit()
+        if parse_id(value := request.POST.get(f"version-{pk}", "")) is not None
     }
     count = services.bulk_approve(records, request.user, versions=versions)
     messages.success(request, _("已批量通过 %(n)s 条记录。") % {"n": count})
