@@ -63,12 +63,12 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist); the tests that start real Celery
-# workers or a browser then run on their own, one after another (two Celery workers on one
+# workers, a browser or nginx + gunicorn then run on their own, one after another (two Celery workers on one
 # Redis queue would take each other's tasks).
 TEST_WORKERS ?= 2
 test: install
-	$(VENV)/bin/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not worker and not browser"
-	$(VENV)/bin/pytest -p no:cacheprovider -m "worker or browser"
+	$(VENV)/bin/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not worker and not browser and not deploy"
+	$(VENV)/bin/pytest -p no:cacheprovider -m "worker or browser or deploy"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

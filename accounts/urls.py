@@ -10,4 +10,5 @@ urlpatterns = [
     path("security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("lockouts/", views.lockout_list, name="lockouts"),
     path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
+    path("lockouts/two-factor-reset/", views.otp_reset, name="otp_reset"),
 ]

@@ -162,7 +162,11 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 def _office_usernames(user) -> set[str]:
+    from organisations.models import User
+
     scope = scope_for(user)
+    if scope.is_superuser:  # the system administrator stands in for any township
+        return set(User.objects.values_list("username", flat=True))
     if not scope.office_townships:
         raise PermissionDenied
     return lockouts.township_usernames(scope.office_townships)
@@ -201,4 +205,31 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已解除账号 %(name)s 的锁定。") % {"name": username})
     else:
         messages.info(request, _("账号 %(name)s 当前没有被锁定。") % {"name": username})
+    return redirect("accounts:lockouts")
+
+
+@login_required
+@require_POST
+def otp_reset(request: HttpRequest) -> HttpResponse:
+    """A person of the township lost their phone: remove their authenticator and recovery
+    codes; their next sign-in asks them to enrol a new one."""
+    from organisations.models import User
+
+    usernames = _office_usernames(request.user)
+    form = UnlockForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["username"] not in usernames:
+        raise PermissionDenied
+    person = User.objects.get(username=form.cleaned_data["username"])
+    twofactor.reset(person)
+    record_event(
+        AuditEvent.Kind.OTP_RESET,
+        request=request,
+        obj=person,
+        detail=_("重置 %(name)s 的两步验证") % {"name": person.username},
+    )
+    messages.success(
+        request,
+        _("已重置 %(name)s 的两步验证：下次登录时需重新绑定身份验证器。")
+        % {"name": person.username},
+    )
     return redirect("accounts:lockouts")

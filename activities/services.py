@@ -36,6 +36,8 @@ from simple_history.utils import bulk_create_with_history
 from activities import evidence as files
 from activities import recount
 from activities.models import ActivityRecord, Evidence
+from audit.models import AuditEvent
+from audit.services import record_event
 from campaigns.models import Campaign, Task
 
 Status = ActivityRecord.Status
@@ -415,6 +417,7 @@ def _approve_locked(record: ActivityRecord, rows: dict[int, ActivityRecord], by,
     record.reviewed_at = now
     record.return_reason = ""
     _save(record, by, reason)
+    record_event(AuditEvent.Kind.APPROVE, actor=by, obj=record, detail=reason)
     return record
 
 
@@ -464,6 +467,7 @@ def _apply_revision(revision: ActivityRecord, original: ActivityRecord, by, now)
         item.save(update_fields=["record"])
     revision._history_user = by
     revision.delete()
+    record_event(AuditEvent.Kind.APPROVE, actor=by, obj=original, detail=_("修改审核通过"))
     return original
 
 
@@ -485,6 +489,7 @@ def return_record(
     locked.reviewed_by = by
     locked.reviewed_at = timezone.now()
     _save(locked, by, _("退回修改"))
+    record_event(AuditEvent.Kind.RETURN, actor=by, obj=locked, detail=reason)
     recount.records_changed([locked.pk])
     _copy_back(record, locked)
     return record
@@ -549,6 +554,7 @@ def withdraw_record(
     locked.withdrawn_at = timezone.now()
     locked.withdraw_reason = reason
     _save(locked, by, _("撤销：%(reason)s") % {"reason": reason[:80]})
+    record_event(AuditEvent.Kind.WITHDRAW, actor=by, obj=locked, detail=reason)
     recount.records_changed([locked.pk], before=before.values())
     _copy_back(record, locked)
     return record
@@ -568,6 +574,7 @@ def restore_record(record: ActivityRecord, by, version: int | None = None) -> Ac
     locked.withdrawn_at = None
     locked.withdraw_reason = ""
     _save(locked, by, _("恢复已撤销的记录"))
+    record_event(AuditEvent.Kind.WITHDRAW, actor=by, obj=locked, detail=_("恢复已撤销的记录"))
     recount.records_changed([locked.pk])
     _copy_back(record, locked)
     return record

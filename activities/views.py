@@ -36,6 +36,8 @@ from activities.access import (
 from activities.evidence import EvidenceError
 from activities.forms import RecordFilterForm, RecordForm, ReturnForm, WithdrawForm
 from activities.models import ActivityRecord, Evidence
+from audit.models import AuditEvent
+from audit.services import record_event
 from campaigns.models import Campaign
 from organisations.access import scope_for
 from organisations.models import Domain, Organisation
@@ -71,7 +73,7 @@ def _mark(records) -> None:
 def _version(request) -> int | None:
     """The record version a POSTed form was made from (None when it carried none)."""
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _already_filed(request, record) -> HttpResponse:
@@ -516,9 +518,9 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         records = records.filter(township__in=scope.office_townships)
     # Each checkbox row carries the version it showed: a record changed since is left alone.
     versions = {
-        int(pk): int(value)
+        int(pk): parse_id(value)
         for pk in ids
-        if (value := request.POST.get(f"version-{pk}", "")).isdigit()
+        if parse_id(value := request.POST.get(f"version-{pk}", "")) is not None
     }
     count = services.bulk_approve(records, request.user, versions=versions)
     messages.success(request, _("已批量通过 %(n)s 条记录。") % {"n": count})
@@ -619,6 +621,12 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     unit, domain = _ledger_scope(request, campaign)
     content = export.ledger_workbook(campaign, unit=unit, domain=domain)
     filename = f"{campaign.name}-活动台账.xlsx"
+    record_event(
+        AuditEvent.Kind.EXPORT,
+        request=request,
+        obj=campaign,
+        detail=_("导出活动台账 %(filters)s") % {"filters": request.GET.urlencode()},
+    )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -14,6 +14,7 @@ from activities.forms import MeasureForm
 from activities.models import ActivityMeasure
 from organisations.access import scope_for
 from organisations.models import Organisation
+from organisations.params import parse_id
 
 
 def _township(request) -> Organisation:
@@ -27,7 +28,9 @@ def _township(request) -> Organisation:
         townships = townships.filter(pk__in=scope.office_townships)
     pk = request.GET.get("township", "")
     township = (
-        townships.filter(pk=pk).first() if pk.isdigit() else townships.order_by("name").first()
+        townships.filter(pk=parse_id(pk)).first()
+        if parse_id(pk)
+        else townships.order_by("name").first()
     )
     if township is None:
         raise Http404

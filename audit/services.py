@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from audit.models import AuditEvent
 
@@ -44,6 +45,9 @@ def record_event(
 ) -> AuditEvent:
     """Append one event, chained to the previous one. Runs inside the caller's transaction
     (an approval and its audit row commit or roll back together)."""
+    if request is None:
+        # Inside a service called from a view: the request simple_history's middleware holds.
+        request = getattr(HistoricalRecords.context, "request", None)
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from activities.models import ActivityRecord
 from activities.types import ActivityType
+from audit.models import AuditEvent
+from audit.services import record_event
 from campaigns import progress, services, spreadsheets
 from campaigns.access import (
     campaigns_for,
@@ -392,6 +394,12 @@ def task_export(request: HttpRequest) -> HttpResponse:
     """The task list as filtered on the page, as Excel (台账)."""
     today = timezone.localdate()
     tasks = TaskFilter(request, today).ordered()
+    record_event(
+        AuditEvent.Kind.EXPORT,
+        request=request,
+        object_repr=_("工作任务"),
+        detail=_("导出工作任务 %(filters)s") % {"filters": request.GET.urlencode()},
+    )
     return _xlsx(spreadsheets.export_workbook(tasks, today), f"工作任务-{today:%Y%m%d}.xlsx")
 
 

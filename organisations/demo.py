@@ -99,6 +99,8 @@ def load(ctx) -> None:
         ctx, "district-leader", "陈卫东", "区领导（区纪委副书记）", "13800000004"
     )
     _role(district_leader, ctx.district, Role.Kind.LEADER, "区纪委副书记")
+    auditor = _user(ctx, "auditor", "周静", "安全审计员（只查看审计记录）", "13800000005")
+    _role(auditor, ctx.district, Role.Kind.AUDITOR, "区纪委信息化安全审计")
 
     for index, ((code, name, _type, _domain), person) in enumerate(
         zip(UNITS, LIAISON_NAMES, strict=True)

@@ -22,6 +22,7 @@ class NavEntry:
 
 
 OFFICE, LIAISON, LEADER, REVIEWER = "office", "liaison", "leader", "reviewer"
+AUDITOR = "auditor"
 ALL = frozenset({OFFICE, LIAISON, LEADER, REVIEWER})
 
 ENTRIES = [
@@ -41,6 +42,8 @@ ENTRIES = [
     NavEntry("reports:report_list", _("报告材料"), frozenset({OFFICE, LEADER, REVIEWER})),
     NavEntry("organisations:unit_list", _("单位"), frozenset({OFFICE, LEADER})),
     NavEntry("organisations:person_list", _("人员"), frozenset({OFFICE})),
+    NavEntry("accounts:lockouts", _("账号锁定"), frozenset({OFFICE})),
+    NavEntry("audit:list", _("安全审计"), frozenset({AUDITOR})),
 ]
 
 
@@ -54,6 +57,8 @@ def roles_of(scope: Scope) -> set[str]:
         roles.add(LEADER)
     if scope.is_reviewer or scope.leader_districts:
         roles.add(REVIEWER)
+    if scope.is_auditor:
+        roles.add(AUDITOR)
     return roles
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEvent
+from audit.services import record_event
 from organisations.access import scope_for
 from reports import services
 from reports.access import campaigns_to_report_on, get_report_for, reports_for
@@ -92,6 +94,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
+    record_event(AuditEvent.Kind.REPORT_DOWNLOAD, request=request, obj=report)
     prefix = settings.PROTECTED_MEDIA_ACCEL_PREFIX
     if prefix:
         response = HttpResponse(content_type="application/pdf")

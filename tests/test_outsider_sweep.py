@@ -26,6 +26,11 @@ OPEN_TO_ANY_USER = {
     "logout",
     "password_change",
     "password_change_done",
+    # the user's own account security: second factor, recovery codes
+    "accounts:otp_verify",
+    "accounts:otp_enroll",
+    "accounts:security",
+    "accounts:recovery_codes",
     "set_language",
     "health",
     "favicon",

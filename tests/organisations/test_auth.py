@@ -11,13 +11,19 @@ def test_login_page_is_chinese(client):
 
 def test_login_and_logout(world, client):
     response = client.post(
-        reverse("login"), {"username": world.office_a.username, "password": "pass-1234"}
+        reverse("login"), {"username": world.liaison_a1.username, "password": "pass-1234"}
     )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # logout is POST-only
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_office_staff_sign_in_continues_with_two_factors(world, client):
+    client.post(reverse("login"), {"username": world.office_a.username, "password": "pass-1234"})
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and home["Location"].startswith(reverse("accounts:otp_enroll"))
 
 
 def test_wrong_password_is_refused_in_chinese(world, client):
