@@ -257,7 +257,7 @@ class RecordFilterForm(forms.Form):
     """Filters for the review queue and record lists (all optional)."""
 
     campaign = forms.ModelChoiceField(
-        label=_("创建活动"),
+        label=_("创建工作"),
         queryset=Campaign.objects.none(),
         required=False,
         empty_label=_("全部活动"),

@@ -487,8 +487,8 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     elif status == "overdue":
         rects = rects.overdue(today)
     campaign_id = request.GET.get("campaign", "")
-    if campaign_id.isdigit():
-        rects = rects.filter(campaign_id=int(campaign_id))
+    if parse_id(campaign_id) is not None:
+        rects = rects.filter(campaign_id=parse_id(campaign_id))
     unit_filter = None
     unit_id = request.GET.get("unit", "")
     if parse_id(unit_id) is not None:
@@ -510,7 +510,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "unit_id": unit_id if parse_id(unit_id) is not None else "",
             "unit_name": unit_filter.unit.name if unit_filter else "",
-            "campaign_id": campaign_id if campaign_id.isdigit() else "",
+            "campaign_id": campaign_id if parse_id(campaign_id) is not None else "",
         },
     )
 

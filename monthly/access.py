@@ -14,6 +14,7 @@ from django.http import Http404
 from campaigns.models import Campaign
 from monthly.models import MonthlyReport
 from organisations.access import Scope, get_object_for, scope_for
+from organisations.params import parse_id
 
 RELATED = ("unit", "campaign", "township", "submitted_by", "reviewed_by")
 
@@ -44,7 +45,8 @@ def get_campaign_for_list(user, pk) -> Campaign:
     """The campaign whose reports the user asks for (their newest when pk is empty)."""
     campaigns = Campaign.objects.visible_to(user).select_related("township")
     if pk:
-        campaign = campaigns.filter(pk=pk).first() if str(pk).isdigit() else None
+        parsed = parse_id(str(pk))
+        campaign = campaigns.filter(pk=parsed).first() if parsed is not None else None
     else:
         campaign = campaigns.order_by("-year", "township__name").first()
     if campaign is None:

@@ -39,7 +39,7 @@ class MonthlyReport(TownshipScoped):
         RETURNED = "returned", _("已退回")
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("创建活动"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("创建工作"), on_delete=models.CASCADE, related_name="+"
     )
     township = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", editable=False

@@ -43,7 +43,7 @@ def save_draft(
     """Create the unit's report for the month, or change its text while it is editable."""
     month = due.month_start(month)
     if month not in due.covered_months(campaign):
-        raise ReportError(_("该月份不在创建活动的完整月份内，无需报送月报。"))
+        raise ReportError(_("该月份不在创建工作的完整月份内，无需报送月报。"))
     report = (
         MonthlyReport.objects.select_for_update()
         .filter(campaign=campaign, unit=unit, month=month)

@@ -26,15 +26,19 @@ from monthly.access import (
 from monthly.forms import ReportForm, ReturnForm
 from monthly.models import STATE_LABELS, MonthlyReport
 from organisations.access import scope_for
+from organisations.params import parse_id
 
 PAGE_SIZE = 60
 
 
 def parse_month(value: str) -> dt.date | None:
+    """2026-05 -> 1 May 2026; None for anything else."""
+    parts = value.split("-")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
+        return None
     try:
-        year, month = (int(part) for part in value.split("-")[:2])
-        return dt.date(year, month, 1)
-    except (ValueError, TypeError):
+        return dt.date(int(parts[0]), int(parts[1]), 1)
+    except ValueError:
         return None
 
 
@@ -46,7 +50,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     units = units_for(request.user, campaign)
     unit = request.GET.get("unit", "")
     if unit:
-        units = units.filter(pk=unit if unit.isdigit() else 0)
+        units = units.filter(pk=parse_id(unit) or 0)
     month = parse_month(request.GET.get("month", ""))
     months = [month] if month else None
     state = request.GET.get("state", "")
@@ -81,10 +85,10 @@ def report_write(request: HttpRequest) -> HttpResponse:
     """The liaison's report for one unit and month: created on first save, edited after."""
     campaign = get_campaign_for_list(request.user, request.GET.get("campaign", ""))
     month = parse_month(request.GET.get("month", ""))
-    unit_id = request.GET.get("unit", "")
-    if month is None or not unit_id.isdigit():
+    unit_id = parse_id(request.GET.get("unit", ""))
+    if month is None or unit_id is None:
         raise Http404
-    unit = units_for(request.user, campaign).filter(pk=int(unit_id)).first()
+    unit = units_for(request.user, campaign).filter(pk=unit_id).first()
     if unit is None:
         raise Http404
     require_liaison_of(request.user, unit.pk)

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('return_reason', models.TextField(blank=True, verbose_name='退回原因')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.campaign', verbose_name='创建活动')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.campaign', verbose_name='创建工作')),
                 ('records', models.ManyToManyField(blank=True, related_name='+', to='activities.activityrecord', verbose_name='本月活动记录')),
                 ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
