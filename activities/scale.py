@@ -120,6 +120,9 @@ def generate(ctx) -> None:
                 "请补充签到表" if status == "returned" else "",
                 at,
                 at,
+                1,  # version
+                False,  # highlight
+                "",  # withdraw_reason
             )
         )
         for task_id, task_types in tasks.get(unit["id"], [])[:1]:
@@ -149,6 +152,9 @@ def generate(ctx) -> None:
             "return_reason",
             "created_at",
             "updated_at",
+            "version",
+            "highlight",
+            "withdraw_reason",
         ],
         records,
     )
@@ -288,6 +294,17 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
         return
     if connection.vendor == "postgresql":
         table = model._meta.db_table
+        # COPY knows nothing of Django's defaults: fill NOT NULL fields left out with theirs,
+        # so a field added to the model later does not break the bulk load.
+        missing = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in columns and not f.null and f.has_default() and not f.primary_key
+        ]
+        if missing:
+            columns = [*columns, *(f.column for f in missing)]
+            extra = tuple(f.get_default() for f in missing)
+            rows = [(*row, *extra) for row in rows]
         for start in range(0, len(rows), BATCH):
             buffer = io.StringIO()
             for row in rows[start : start + BATCH]:

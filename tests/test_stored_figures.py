@@ -276,7 +276,7 @@ def test_admin_corrections_go_through_the_service(world, plan, client):
     fresh = admin_post_data(client.get(change))
     response = client.post(change, {**fresh, "unit": world.unit_b1.pk})
     assert response.status_code == 200
-    assert "单位不属于该创建活动所在的镇。" in response.content.decode()
+    assert "单位不属于该创建工作所在的镇。" in response.content.decode()
     other = TaskFactory(campaign=world.campaign_a, lead_unit=world.unit_a1, title="别人的")
     response = client.post(change, {**fresh, "tasks": [other.pk]})
     assert response.status_code == 200
