@@ -18,6 +18,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 60)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("HTTPS", "false")
+# Pages are measured signed in with force_login: no second-factor step in between.
+os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
 
 import django  # noqa: E402
 
