@@ -65,3 +65,19 @@ def test_missing_allowed_hosts_names_the_variable():
     result = manage("check", env={**env, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_an_unconfigured_checkout_runs_manage_py_as_development():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "QF_TESTING"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # …while DEBUG=false without a key still stops, naming the variable
+    result = manage("check", env={"DEBUG": "false"})
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
