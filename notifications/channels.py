@@ -5,8 +5,9 @@ transaction. A channel writes what it must (an in-app row, an email in the outbo
 transaction, and starts external I/O only after commit. A crash before commit leaves nothing
 behind and the rows are claimed again; nothing is ever written twice.
 
-To add SMS or WeChat Work: write a class with `code` and `deliver(reminders, now)` and append
-it to `CHANNELS`. The sweep does not change.
+A channel is a class with `code` and `deliver(reminders, now)` in `CHANNELS`; the sweep does
+not change. WeChat Work, DingTalk and SMS live in `notifications.provider_channels` (their
+adapters in `notifications.providers`, their outbox sender in `notifications.dispatch`).
 """
 
 from __future__ import annotations
@@ -147,4 +148,10 @@ def enqueue_emails(ids: list[int]) -> None:
     transaction.on_commit(send)
 
 
-CHANNELS: list[Channel] = [InAppChannel(), EmailChannel()]
+def _provider_channels() -> list[Channel]:
+    from notifications.provider_channels import PROVIDER_CHANNELS
+
+    return list(PROVIDER_CHANNELS)
+
+
+CHANNELS: list[Channel] = [InAppChannel(), EmailChannel(), *_provider_channels()]

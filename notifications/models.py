@@ -92,6 +92,20 @@ class Preference(models.Model):
     email_mode = models.CharField(
         _("邮件提醒方式"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
     )
+    by_wecom = models.BooleanField(
+        _("企业微信消息"),
+        default=True,
+        help_text=_("镇里开通了企业微信应用消息、并填写了企业微信账号时，提醒也发到企业微信"),
+    )
+    by_sms = models.BooleanField(
+        _("手机短信"), default=False, help_text=_("镇里开通了短信时，提醒也发短信到手机号")
+    )
+    wecom_userid = models.CharField(
+        _("企业微信账号（UserID）"),
+        max_length=64,
+        blank=True,
+        help_text=_("企业微信管理后台“通讯录”中成员的账号，不是姓名或手机号"),
+    )
 
     class Meta:
         verbose_name = _("通知偏好")
@@ -267,3 +281,10 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.started_at:%Y-%m-%d %H:%M}"
+
+
+from notifications.channel_models import (  # noqa: E402, F401 - Django finds them through here
+    ChannelConfig,
+    OutboundMessage,
+    RateWindow,
+)

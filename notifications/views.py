@@ -80,7 +80,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.save_preference(request.user, form.cleaned_data["email_mode"])
         messages.success(request, _("通知偏好已保存。"))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    from notifications.channel_forms import ChannelPreferenceForm
+
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "channel_form": ChannelPreferenceForm(instance=preference)},
+    )
 
 
 @login_required
