@@ -40,7 +40,7 @@ State = OutboundMessage.State
 
 
 def _int(name: str, default: int) -> int:
-    return int(getattr(settings, name, None) or default)
+    return int(conf._env(name, str(default)) or default)
 
 
 def max_attempts() -> int:
@@ -108,10 +108,11 @@ def _later(pk: int, when: dt.datetime, *, counted: bool, code: str = "", reason:
 
 
 def send_one(pk: int) -> float | None:
-    """Try to send one row; the seconds after which it should be tried again, or None."""
+    """Try to send one row: None when done with it (sent or failed), the seconds after which
+    to try again, or -1 when it was not ours to send (not due, or claimed elsewhere)."""
     now = timezone.now()
     if not claim(pk, now):
-        return None
+        return -1
     row = OutboundMessage.objects.select_related("config").get(pk=pk)
     config = row.config
     if not config.enabled:
@@ -178,10 +179,10 @@ def send(ids) -> int:
     later: dict[int, float] = {}
     for pk in ids:
         wait = send_one(pk)
-        if wait is not None:
+        if wait is None:
+            sent += OutboundMessage.objects.filter(pk=pk, state=State.SENT).exists()
+        elif wait >= 0:
             later[pk] = wait
-        elif OutboundMessage.objects.filter(pk=pk, state=State.SENT).exists():
-            sent += 1
     if later:
         enqueue(sorted(later), countdown=max(1.0, min(later.values())))
     return sent

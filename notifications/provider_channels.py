@@ -22,7 +22,6 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.channel_models import ChannelConfig, ChannelKind, OutboundMessage
@@ -55,7 +54,8 @@ def link(url: str) -> str:
 def short_when(reminder) -> str:
     """The deadline in a few characters, for a text message."""
     if reminder.offset < 0:
-        return _("%(date)s截止") % {"date": date_format(reminder.deadline, "MONTH_DAY_FORMAT")}
+        day = reminder.deadline
+        return _("%(month)s月%(day)s日截止") % {"month": day.month, "day": day.day}
     if reminder.offset == 0:
         return _("今天截止")
     return _("已逾期%(days)s天") % {"days": reminder.offset}

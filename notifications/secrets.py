@@ -37,7 +37,9 @@ def _fernet(configured: str, secret_key: str) -> Fernet:
 
 
 def fernet() -> Fernet:
-    return _fernet(getattr(settings, "CHANNEL_SECRETS_KEY", "") or "", settings.SECRET_KEY)
+    from notifications.conf import _env
+
+    return _fernet(_env("CHANNEL_SECRETS_KEY", ""), settings.SECRET_KEY)
 
 
 def seal(values: dict[str, str]) -> str:

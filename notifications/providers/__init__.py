@@ -13,8 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.conf import settings
-
 
 @dataclass(frozen=True)
 class Message:
@@ -74,7 +72,11 @@ def fingerprint(*parts: str) -> str:
 
 
 def base_url(name: str, default: str) -> str:
-    return str(getattr(settings, name, "") or default).rstrip("/")
+    """The provider's address: a setting or environment variable of that name (an intranet
+    gateway, or a test's fake server), else the provider's public address."""
+    from notifications.conf import _env
+
+    return (_env(name, "") or default).rstrip("/")
 
 
 def clip(text: str, max_bytes: int) -> str:

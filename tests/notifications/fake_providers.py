@@ -45,8 +45,10 @@ class FakeServer:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
                 with server.lock:
-                    server.requests.append({"path": parts.path, "query": query, "body": raw})
-                    if server.forced:
+                    server.requests.append(
+                        {"path": parts.path, "query": query, "body": raw, "at": time.time()}
+                    )
+                    if server.forced and server.forced_paths(parts.path):
                         answer = server.forced.popleft()
                         status, body = (
                             (answer, b"<html>bad gateway</html>")
@@ -82,6 +84,10 @@ class FakeServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def forced_paths(self, path: str) -> bool:
+        """Which requests the scripted answers replace (all of them unless a subclass says)."""
+        return True
 
     def script(self, *answers) -> None:
         with self.lock:
