@@ -195,3 +195,27 @@ def test_channel_pages_in_english(world, login):
         client.get(reverse("notifications:channel_create", args=[world.township_a.pk, "sms"]))
     )
     assert "Template code" in form
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_channel_pages_query_count_does_not_grow(world, login, django_assert_num_queries, count):
+    robot = wecom_robot_of(world.township_a)
+    unit_robot = wecom_robot_of(world.township_a, key="unit-robot-001", unit=world.unit_a1)
+    for n in range(count):
+        OutboundMessage.objects.create(
+            config=robot if n % 2 else unit_robot,
+            channel="wecom_robot",
+            key=f"d:{n}",
+            user=world.liaison_a1,
+            title=f"事项{n}",
+            state="failed",
+            last_error="原因",
+            created_at="2026-06-15T09:00:00+08:00",
+        )
+    client = login(world.office_a)
+    client.get("/")  # settle the session
+    with django_assert_num_queries(8):
+        response = client.get(reverse("notifications:channel_messages", args=[world.township_a.pk]))
+    assert response.status_code == 200 and f"事项{count - 1}" in _text(response)
+    with django_assert_num_queries(8):
+        client.get(reverse("notifications:channels", args=[world.township_a.pk]))
