@@ -3,6 +3,8 @@ save a person's own channel choice."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -81,3 +83,45 @@ def delete_channel(config: ChannelConfig) -> None:
 def save_channel_preference(user, data: dict) -> Preference:
     preference, _created = Preference.objects.update_or_create(user=user, defaults=data)
     return preference
+
+
+USERID = re.compile(r"^[A-Za-z0-9_@.\-]{0,64}$")
+
+
+def township_people(township):
+    """The active people holding a role in the township or one of its units."""
+    from django.db.models import Q
+
+    from organisations.models import User
+
+    return (
+        User.objects.filter(
+            Q(roles__organisation=township) | Q(roles__organisation__township=township),
+            is_active=True,
+        )
+        .distinct()
+        .select_related("notification_preference")
+        .order_by("full_name", "username")
+    )
+
+
+@transaction.atomic
+def set_wecom_userids(township, values: dict[int, str]) -> tuple[int, list[str]]:
+    """Store the WeChat Work accounts the office typed for its township's people; returns
+    (how many changed, the names whose account was not valid). Only the township's people
+    are touched, whatever ids the form carried."""
+    people = {person.pk: person for person in township_people(township)}
+    changed, bad = 0, []
+    for pk, raw in values.items():
+        person = people.get(pk)
+        if person is None:
+            continue
+        value = (raw or "").strip()
+        if not USERID.match(value):
+            bad.append(person.display_name)
+            continue
+        current = getattr(getattr(person, "notification_preference", None), "wecom_userid", "")
+        if value != (current or ""):
+            Preference.objects.update_or_create(user=person, defaults={"wecom_userid": value})
+            changed += 1
+    return changed, bad

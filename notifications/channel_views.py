@@ -27,7 +27,9 @@ from notifications.channel_services import (
     delete_channel,
     save_channel,
     save_channel_preference,
+    set_wecom_userids,
     stored_secret_names,
+    township_people,
 )
 from notifications.services import preference_of
 from organisations.access import office_townships_of
@@ -199,4 +201,36 @@ def channel_preferences(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/preferences.html",
         {"form": PreferenceForm(instance=preference), "channel_form": form},
+    )
+
+
+@login_required
+def channel_accounts(request: HttpRequest, township_pk: int) -> HttpResponse:
+    """The office fills in its people's WeChat Work accounts (UserID) in one table."""
+    township = get_township_for_channels(request.user, township_pk)
+    if request.method == "POST":
+        values = {}
+        for name, value in request.POST.items():
+            if name.startswith("userid-") and name[7:].isdigit():
+                values[int(name[7:])] = value
+        changed, bad = set_wecom_userids(township, values)
+        if bad:
+            messages.error(
+                request,
+                _("以下人员的企业微信账号格式不对（只含字母、数字和 _ - . @），未保存：%(names)s")
+                % {"names": "、".join(bad)},
+            )
+        messages.success(request, _("已更新 %(n)s 人的企业微信账号。") % {"n": changed})
+        return redirect("notifications:channel_accounts", township_pk=township.pk)
+    people = [
+        (
+            person,
+            getattr(getattr(person, "notification_preference", None), "wecom_userid", ""),
+        )
+        for person in township_people(township)
+    ]
+    return render(
+        request,
+        "notifications/channels/accounts.html",
+        {"township": township, "people": people},
     )

@@ -15,7 +15,8 @@ The same exactly-once discipline as the email outbox (`notifications.outbox`):
   these providers cannot recognise a repeat — except the WeChat Work application message,
   whose duplicate check makes a retry safe);
 * a worker that dies mid-send leaves the row SENDING; after the lease `flush` makes it
-  PENDING again. A row older than REMINDER_CHANNEL_MAX_AGE_HOURS is failed, not sent late.
+  PENDING again. A row older than REMINDER_CHANNEL_MAX_AGE_HOURS is failed, not sent late;
+  a retry that falls in the quiet hours waits until they end.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from notifications.secrets import SecretUnreadable, unseal
 
 log = logging.getLogger(__name__)
 State = OutboundMessage.State
+QUIET_RECHECK = dt.timedelta(minutes=15)
 
 
 def _int(name: str, default: int) -> int:
@@ -126,6 +128,11 @@ def send_one(pk: int) -> float | None:
             % {"h": int(max_age().total_seconds() // 3600), "why": row.last_error or "-"},
         )
         return None
+    from notifications.sweep import is_quiet
+
+    if is_quiet(now):  # a retry that falls in the night waits for the morning, like reminders
+        _later(pk, now + QUIET_RECHECK, counted=False)
+        return QUIET_RECHECK.total_seconds()
     try:
         config_settings = settings_of(config)
     except SecretUnreadable:

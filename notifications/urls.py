@@ -28,6 +28,11 @@ urlpatterns = [
         channel_views.channel_messages,
         name="channel_messages",
     ),
+    path(
+        "channels/<int:township_pk>/accounts/",
+        channel_views.channel_accounts,
+        name="channel_accounts",
+    ),
     path("channels/setting/<int:pk>/", channel_views.channel_edit, name="channel_edit"),
     path("channels/setting/<int:pk>/test/", channel_views.channel_test, name="channel_test"),
     path("channels/setting/<int:pk>/delete/", channel_views.channel_delete, name="channel_delete"),

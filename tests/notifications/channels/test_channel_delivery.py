@@ -143,3 +143,18 @@ def test_disabled_channel_writes_nothing(world, wecom, sweep_at):
     make_channel(world.township_a, "wecom_robot", secrets={"key": "robot-key-0001"}, enabled=False)
     sweep_at(TODAY)
     assert not OutboundMessage.objects.exists() and not wecom.requests
+
+
+def test_a_retry_due_in_the_quiet_hours_waits_for_the_morning(world, wecom, sweep_at):
+    period_due(world.campaign_a, world.unit_a1, WEEK)
+    wecom_robot_of(world.township_a)
+    wecom.script({"errcode": -1, "errmsg": "system busy"})
+    sweep_at(TODAY, 20, 59)
+    message = OutboundMessage.objects.get()
+    assert message.state == "pending" and message.attempts == 1
+    sweep_at(TODAY, 21, 0)  # due for its retry, but it is night
+    message.refresh_from_db()
+    assert message.state == "pending" and message.attempts == 1 and len(wecom.requests) == 1
+    sweep_at(TODAY + dt.timedelta(days=1), 8, 0)
+    message.refresh_from_db()
+    assert message.state == "sent" and len(wecom.delivered) == 1

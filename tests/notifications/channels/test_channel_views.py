@@ -219,3 +219,28 @@ def test_channel_pages_query_count_does_not_grow(world, login, django_assert_num
     assert response.status_code == 200 and f"事项{count - 1}" in _text(response)
     with django_assert_num_queries(8):
         client.get(reverse("notifications:channels", args=[world.township_a.pk]))
+
+
+def test_office_fills_in_wecom_accounts_of_its_people_only(world, login):
+    client = login(world.office_a)
+    url = reverse("notifications:channel_accounts", args=[world.township_a.pk])
+    page = _text(client.get(url))
+    assert f'name="userid-{world.liaison_a1.pk}"' in page
+    assert f'name="userid-{world.liaison_b1.pk}"' not in page
+    response = client.post(
+        url,
+        {
+            f"userid-{world.liaison_a1.pk}": "liaison-a1",
+            f"userid-{world.liaison_a2.pk}": "张三",
+            f"userid-{world.liaison_b1.pk}": "smuggled",  # another township's person
+        },
+        follow=True,
+    )
+    assert "已更新 1 人" in _text(response) and "格式不对" in _text(response)
+    assert Preference.objects.get(user=world.liaison_a1).wecom_userid == "liaison-a1"
+    assert not Preference.objects.filter(user__in=[world.liaison_a2, world.liaison_b1]).exists()
+    for who in (world.office_b, world.outsider, world.liaison_a1):
+        assert login(who).get(url).status_code == 404
+        assert login(who).post(url, {f"userid-{world.liaison_a1.pk}": "x"}).status_code == 404
+    assert login(world.leader_a).get(url).status_code == 403
+    assert Preference.objects.get(user=world.liaison_a1).wecom_userid == "liaison-a1"
