@@ -39,6 +39,7 @@ from notifications.secrets import SecretUnreadable, unseal
 log = logging.getLogger(__name__)
 State = OutboundMessage.State
 QUIET_RECHECK = dt.timedelta(minutes=15)
+HAND_BACK_WITHIN = 300  # seconds: rows due again sooner go back to the worker with a countdown
 
 
 def _int(name: str, default: int) -> int:
@@ -190,8 +191,10 @@ def send(ids) -> int:
             sent += OutboundMessage.objects.filter(pk=pk, state=State.SENT).exists()
         elif wait >= 0:
             later[pk] = wait
-    if later:
-        enqueue(sorted(later), countdown=max(1.0, min(later.values())))
+    soon = min(later.values(), default=None)
+    if soon is not None and soon <= HAND_BACK_WITHIN:
+        enqueue(sorted(later), countdown=max(1.0, soon))
+    # later than that, the sweep's flush hands them over (no far-off ETAs in the broker)
     return sent
 
 

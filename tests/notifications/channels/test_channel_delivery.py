@@ -158,3 +158,19 @@ def test_a_retry_due_in_the_quiet_hours_waits_for_the_morning(world, wecom, swee
     sweep_at(TODAY + dt.timedelta(days=1), 8, 0)
     message.refresh_from_db()
     assert message.state == "sent" and len(wecom.delivered) == 1
+
+
+def test_a_provider_that_stays_down_fails_the_message_with_the_reason(
+    world, wecom, sweep_at, settings
+):
+    settings.REMINDER_CHANNEL_MAX_ATTEMPTS = 3
+    period_due(world.campaign_a, world.unit_a1, WEEK)
+    wecom_robot_of(world.township_a)
+    wecom.script(*[{"errcode": -1, "errmsg": "system busy"}] * 10)
+    for minute in range(0, 10):
+        sweep_at(TODAY, 9, minute)
+    message = OutboundMessage.objects.get()
+    assert message.state == "failed" and message.attempts == 3
+    assert message.last_error.startswith("重试 3 次仍失败：企业微信系统繁忙")
+    assert len(wecom.requests) == 3 and not wecom.delivered
+    assert Notification.objects.filter(user=world.liaison_a1).count() == 1
