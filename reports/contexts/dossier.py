@@ -35,6 +35,7 @@ RECORDS_PER_CHUNK = 30
 # A record with more photos than this prints only its representative ones (and counts the rest).
 ALL_PHOTOS_UP_TO = 6
 DEFAULT_REPRESENTATIVE = 3
+PHOTOS_PER_ROW = 3
 INDEX_ROWS_PER_PART = 100
 NUMERALS = "一二三四五六七八九十"
 RECORD_SCOPES = ("all", "criteria", "domain")
@@ -217,6 +218,9 @@ def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict
                 if record.type in measures
                 else str(record.quantity),
                 "photos": printed,
+                "photo_rows": [
+                    printed[i : i + PHOTOS_PER_ROW] for i in range(0, len(printed), PHOTOS_PER_ROW)
+                ],
                 "photo_total": len(photos),
                 "rest": len(photos) - len(printed),
             }
