@@ -397,7 +397,9 @@ def _front(chapter_list: list[dict], pages: dict | None) -> dict:
 
 def render_parts(context: dict, parts: list[dict], template: str, progress=None) -> Rendered:
     """A long report without front matter (the ledger, the monthly report): each part is laid
-    out by the workers, the parts are concatenated and every page is stamped with its footer."""
+    out by the workers (or taken from the chapter cache), the parts are concatenated and every
+    page is stamped with its footer. A part may name its outline entries as
+    `outline: [(title, anchor id)]`; without any, the report has one entry, its title."""
     from reports.pdfmerge import TaggedMerger
 
     with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
@@ -407,17 +409,24 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
                 lay.submit(f"part-{number}", template, {"part": part})
                 for number, part in enumerate(parts)
             ]
+            glyphs_job = _footer_glyphs(lay)
             total = 0
             for done, job in enumerate(jobs, start=1):
                 total += lay.answer(job)["pages"]
                 if progress:
                     progress(10 + int(75 * done / len(jobs)))
-            glyphs = lay.answer(_footer_glyphs(lay))
+            glyphs = lay.answer(glyphs_job)
+            context["_main_peak_before_merge_mib"] = lay.close_before_merge()
             merger = TaggedMerger(jobs[0].answer["path"])
             try:
-                for job in jobs[1:]:
-                    merger.append(job.answer["path"])
-                merger.add_outline(str(context["report_title"]), 0)
+                outline = []
+                for number, (part, job) in enumerate(zip(parts, jobs, strict=True)):
+                    start = merger.append(job.answer["path"]) if number else 0
+                    anchors = job.answer.get("anchors", {})
+                    for title, anchor in part.get("outline", []):
+                        outline.append((str(title), start + anchors.get(anchor, 0)))
+                for title, page in outline or [(str(context["report_title"]), 0)]:
+                    merger.add_outline(title, page)
                 merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total)
                 out = io.BytesIO()
                 merger.save(out, context["report_title"])
@@ -431,4 +440,6 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
     chaptercache.prune()
     context["_worker_peak_mib"] = lay.peak_mib
     context["_worker_cpu_seconds"] = lay.cpu_seconds
+    context["_laid_out"] = lay.laid_out
+    context["_reused"] = lay.reused
     return Rendered(out.getvalue(), total, lay.warnings)
