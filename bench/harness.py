@@ -16,7 +16,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.db import connection, reset_queries
 from django.test import Client
@@ -31,6 +31,8 @@ class Figure:
     queries: int | None
     peak_mib: float | None
     note: str = ""
+    # further measured values kept in results.json (e.g. a PDF's CPU seconds, pages, the load)
+    extra: dict = field(default_factory=dict)
 
     def line(self) -> str:
         def fmt(value, spec):
@@ -44,6 +46,8 @@ class Figure:
     def as_dict(self) -> dict:
         data = asdict(self)
         data.pop("note")
+        if not data["extra"]:
+            data.pop("extra")
         return data
 
 
