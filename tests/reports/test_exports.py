@@ -414,3 +414,20 @@ def test_hostile_filter_values_never_cause_a_server_error(world, client, data, k
         fields = dict.fromkeys(exports.FILTERS[kind], value)
         response = client.post(REQUEST, {"kind": kind, **fields})
         assert response.status_code in (302, 400, 403, 404), (value, response.status_code)
+
+
+def test_export_pages_read_english(world, login, data, django_capture_on_commit_callbacks):
+    from django.conf import settings
+    from django.utils import translation
+
+    client = login(world.office_a)
+    try:
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert "Export Excel" in client.get(LEDGER, {"campaign": data.pk}).content.decode()
+        ask(client, django_capture_on_commit_callbacks, kind="ledger", campaign=str(data.pk))
+        export = Export.objects.get()
+        body = client.get(reverse("reports:export_detail", args=[export.pk])).content.decode()
+        assert "Download Excel" in body and "13 rows." in body
+        assert "My exports" in client.get(reverse("reports:export_list")).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
