@@ -423,7 +423,7 @@ def test_export_pages_read_english(world, login, data, django_capture_on_commit_
     client = login(world.office_a)
     try:
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
-        assert "Export Excel" in client.get(LEDGER, {"campaign": data.pk}).content.decode()
+        assert "Export to Excel" in client.get(LEDGER, {"campaign": data.pk}).content.decode()
         ask(client, django_capture_on_commit_callbacks, kind="ledger", campaign=str(data.pk))
         export = Export.objects.get()
         body = client.get(reverse("reports:export_detail", args=[export.pk])).content.decode()
