@@ -33,7 +33,6 @@ urlpatterns = [
     ),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("ledger/", views.ledger_view, name="ledger"),
-    path("ledger/export/", views.ledger_export, name="ledger_export"),
     path("monthly/", views.monthly_report, name="monthly_report"),
     path("publicity/", views_publicity.publicity_list, name="publicity_list"),
     path("publicity/new/", views_publicity.publicity_create, name="publicity_create"),

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from activities import export, ledger, measures, services
+from activities import ledger, measures, services
 from activities.access import (
     can_edit,
     can_review,
@@ -31,16 +31,16 @@ from activities.access import (
     get_evidence_for_review,
     get_record_for,
     get_record_for_review,
+    ledger_campaign_for,
+    ledger_scope_for,
     require_filer,
 )
 from activities.evidence import EvidenceError
 from activities.forms import RecordFilterForm, RecordForm, ReturnForm, WithdrawForm
 from activities.models import ActivityRecord, Evidence
-from audit.models import AuditEvent
-from audit.services import record_event
 from campaigns.models import Campaign
 from organisations.access import scope_for
-from organisations.models import Domain, Organisation
+from organisations.models import Organisation
 from organisations.params import parse_id
 
 Status = ActivityRecord.Status
@@ -538,46 +538,11 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign(request) -> Campaign:
-    campaigns = Campaign.objects.visible_to(request.user).select_related("township")
-    pk = request.GET.get("campaign")
-    if pk:
-        campaign = campaigns.filter(pk=parse_id(pk)).first() if parse_id(pk) else None
-    else:
-        campaign = campaigns.order_by("-year", "township__name").first()
-    if campaign is None:
-        raise Http404
-    return campaign
+    return ledger_campaign_for(request.user, request.GET.get("campaign"))
 
 
 def _ledger_scope(request, campaign):
-    """(unit, domain) the ledger is narrowed to; liaisons only ever see their own unit."""
-    scope = scope_for(request.user)
-    reads = scope.reads_township(campaign.township_id, campaign.township.district_id)
-    unit = None
-    unit_id = request.GET.get("unit", "")
-    if unit_id:
-        unit = (
-            Organisation.objects.visible_to(request.user)
-            .units()
-            .filter(pk=parse_id(unit_id) or 0, township_id=campaign.township_id)
-            .first()
-        )
-        if unit is None:
-            raise Http404
-        if not reads and not scope.files_for_unit(unit.pk):
-            raise Http404
-    elif not reads:
-        mine = [u for u, t in scope.unit_townships.items() if t == campaign.township_id]
-        if not mine:
-            raise Http404
-        unit = Organisation.objects.get(pk=sorted(mine)[0])
-    domain = None
-    code = request.GET.get("domain", "")
-    if code:
-        domain = Domain.objects.filter(code=code).first()
-        if domain is None:
-            raise Http404
-    return unit, domain
+    return ledger_scope_for(request.user, campaign, request.GET)
 
 
 @login_required
@@ -613,27 +578,6 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
-
-
-@login_required
-def ledger_export(request: HttpRequest) -> HttpResponse:
-    campaign = _campaign(request)
-    unit, domain = _ledger_scope(request, campaign)
-    content = export.ledger_workbook(campaign, unit=unit, domain=domain)
-    filename = f"{campaign.name}-活动台账.xlsx"
-    record_event(
-        AuditEvent.Kind.EXPORT,
-        request=request,
-        obj=campaign,
-        detail=_("导出活动台账 %(filters)s") % {"filters": request.GET.urlencode()},
-    )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    from django.utils.encoding import escape_uri_path
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
 
 
 @login_required

@@ -332,7 +332,8 @@ class TaskPeriod(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="periods")
     index = models.PositiveSmallIntegerField(_("序号"))
-    label = models.CharField(_("期间"), max_length=40)
+    # A language-neutral code ("month:2026-05", "whole"; campaigns.periods), named at display.
+    code = models.CharField(_("期间"), max_length=40)
     start_date = models.DateField(_("开始日期"))
     due_date = models.DateField(_("截止日期"))
     # Stored aggregate, written only by campaigns.progress (records_changed / recompute_tasks):
@@ -353,6 +354,18 @@ class TaskPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The period's name in the reader's language (全程, 2026年5月, Q2 2026 …)."""
+        from campaigns.periods import period_label
+
+        return period_label(self.code)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        """A free-text name (a test's, an import's): kept as it is and shown as it is."""
+        self.code = value
 
     def status(self, today: dt.date) -> str:
         """not_started / in_progress / done / overdue for this period on `today`."""

@@ -310,17 +310,23 @@ class PeriodRow:
     id: int
     task_id: int
     index: int
-    label: str
+    code: str
     start_date: dt.date
     due_date: dt.date
     achieved: int
+
+    @property
+    def label(self) -> str:
+        from campaigns.periods import period_label
+
+        return period_label(self.code)
 
 
 def summarise(tasks, today: dt.date | None = None) -> None:
     """Set `task.summary` on each task of a page with one query for all their periods."""
     tasks = list(tasks)
     by_task = defaultdict(list)
-    fields = ("id", "task_id", "index", "label", "start_date", "due_date", "achieved")
+    fields = ("id", "task_id", "index", "code", "start_date", "due_date", "achieved")
     for values in TaskPeriod.objects.filter(task__in=[t.pk for t in tasks]).values_list(*fields):
         row = PeriodRow(*values)
         by_task[row.task_id].append(row)

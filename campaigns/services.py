@@ -35,16 +35,16 @@ from organisations.models import Domain, Organisation
 def sync_periods(task: Task) -> bool:
     """Make the task's periods match its recurrence and dates; True when they changed."""
     wanted = [
-        (w.label, w.start_date, w.due_date)
+        (w.code, w.start_date, w.due_date)
         for w in period_windows(task.recurrence, task.start_date, task.due_date)
     ]
-    have = list(task.periods.order_by("index").values_list("label", "start_date", "due_date"))
+    have = list(task.periods.order_by("index").values_list("code", "start_date", "due_date"))
     if have == wanted:
         return False
     task.periods.all().delete()
     TaskPeriod.objects.bulk_create(
-        TaskPeriod(task=task, index=i, label=label, start_date=start, due_date=due)
-        for i, (label, start, due) in enumerate(wanted, start=1)
+        TaskPeriod(task=task, index=i, code=code, start_date=start, due_date=due)
+        for i, (code, start, due) in enumerate(wanted, start=1)
     )
     return True
 

@@ -378,6 +378,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # REPORT_MAX_ATTEMPTS interrupted runs it is marked failed (with a retry button).
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 3)
+# Excel exports (reports.Export) run on the same job machine; finished ones are removed after
+# this many days by the beat job.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 
 # Dashboard figures are cached this long; a committed record change invalidates them at once.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)

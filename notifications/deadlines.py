@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CreatingUnit, Milestone, TaskPeriod
+from campaigns.periods import period_label
 from organisations.models import Organisation
 
 CHUNK = 2000
@@ -116,7 +117,7 @@ class TaskPeriodProvider(Provider):
             .values_list(
                 "pk",
                 "due_date",
-                "label",
+                "code",
                 "task_id",
                 "task__title",
                 "task__campaign_id",
@@ -125,7 +126,7 @@ class TaskPeriodProvider(Provider):
             )
             .order_by("pk")
         )
-        for pk, due, label, task_id, title, campaign_id, township_id, unit_id in qs.iterator(
+        for pk, due, code, task_id, title, campaign_id, township_id, unit_id in qs.iterator(
             chunk_size=CHUNK
         ):
             yield Deadline(
@@ -135,7 +136,7 @@ class TaskPeriodProvider(Provider):
                 campaign_id=campaign_id,
                 township_id=township_id,
                 unit_id=unit_id,
-                title=f"{title}（{label}）",
+                title=f"{title}（{period_label(code)}）",
                 url=url_or_blank("campaigns:task_detail", task_id),
             )
 

@@ -266,21 +266,23 @@ class OutboundEmail(models.Model):
 class SweepRun(models.Model):
     """One completed (or failed) sweep: the health endpoint reports the latest."""
 
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    planned = models.PositiveIntegerField(default=0)
-    sent = models.PositiveIntegerField(default=0)
-    cancelled = models.PositiveIntegerField(default=0)
-    digests = models.PositiveIntegerField(default=0)
-    held_for_night = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    planned = models.PositiveIntegerField(_("新排提醒"), default=0)
+    sent = models.PositiveIntegerField(_("已发送"), default=0)
+    cancelled = models.PositiveIntegerField(_("已取消"), default=0)
+    digests = models.PositiveIntegerField(_("摘要"), default=0)
+    held_for_night = models.BooleanField(_("夜间暂缓"), default=False)
+    error = models.TextField(_("错误"), blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
         indexes = [models.Index(fields=["-finished_at"])]
 
     def __str__(self) -> str:
-        return f"sweep {self.started_at:%Y-%m-%d %H:%M}"
+        return _("提醒扫描 %(time)s") % {"time": f"{self.started_at:%Y-%m-%d %H:%M}"}
 
 
 from notifications.channel_models import (  # noqa: E402, F401 - Django finds them through here
