@@ -56,7 +56,11 @@ def _calendar_windows(recurrence: str, start: dt.date, due: dt.date):
             )
 
 
-def period_windows(recurrence: str, start: dt.date, due: dt.date) -> list[Window]:
+def period_windows(
+    recurrence: str, start: dt.date, due: dt.date, *, roll_to_workday: bool = False
+) -> list[Window]:
+    """The task's periods; with `roll_to_workday` a due date on a weekend or holiday moves to
+    the next working day (workdays calendar)."""
     windows = []
     for label, w_start, w_due in _calendar_windows(recurrence, start, due):
         if w_due < start or w_start > due:
@@ -64,4 +68,8 @@ def period_windows(recurrence: str, start: dt.date, due: dt.date) -> list[Window
         windows.append(Window(label, max(w_start, start), min(w_due, due)))
     if not windows:
         windows = [Window(_("全程"), start, due)]
+    if roll_to_workday:
+        from workdays.days import next_workday
+
+        windows = [Window(w.label, w.start_date, next_workday(w.due_date)) for w in windows]
     return windows

@@ -36,6 +36,7 @@ class Deadline:
     unit_id: int | None  # the responsible unit (its liaisons are reminded); None = the office
     title: str
     url: str = ""
+    urgent: bool = False  # chased on holidays too once overdue (campaigns.Task.is_urgent)
 
 
 PLACEHOLDER = 987654321
@@ -122,12 +123,21 @@ class TaskPeriodProvider(Provider):
                 "task__campaign_id",
                 "task__campaign__township_id",
                 "task__lead_unit_id",
+                "task__is_urgent",
             )
             .order_by("pk")
         )
-        for pk, due, label, task_id, title, campaign_id, township_id, unit_id in qs.iterator(
-            chunk_size=CHUNK
-        ):
+        for (
+            pk,
+            due,
+            label,
+            task_id,
+            title,
+            campaign_id,
+            township_id,
+            unit_id,
+            urgent,
+        ) in qs.iterator(chunk_size=CHUNK):
             yield Deadline(
                 kind=self.kind,
                 object_id=pk,
@@ -137,6 +147,7 @@ class TaskPeriodProvider(Provider):
                 unit_id=unit_id,
                 title=f"{title}（{label}）",
                 url=url_or_blank("campaigns:task_detail", task_id),
+                urgent=urgent,
             )
 
 
