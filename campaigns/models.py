@@ -312,11 +312,13 @@ class Task(models.Model):
     roll_to_workday = models.BooleanField(
         _("截止日遇节假日顺延"),
         default=False,
+        db_default=False,
         help_text=_("截止日期落在周末或法定节假日时，顺延到下一个工作日（各期间同样顺延）。"),
     )
     is_urgent = models.BooleanField(
         _("紧急任务"),
         default=False,
+        db_default=False,
         help_text=_("逾期后在节假日也照常催办；其他提醒在节假日暂缓到下一个工作日。"),
     )
     # Activity type codes (activities.types.ActivityType) that count toward this task; empty = any.

@@ -53,6 +53,7 @@ class ReminderPolicy(models.Model):
         max_length=10,
         choices=DayUnit.choices,
         default=DayUnit.CALENDAR,
+        db_default=DayUnit.CALENDAR,
         help_text=_(
             "按工作日时，提前和催办的天数都只数工作日（跳过周末和法定节假日，含调休上班日）。"
         ),
@@ -144,7 +145,9 @@ class Reminder(models.Model):
     object_id = models.PositiveBigIntegerField()
     deadline = models.DateField(_("截止日期"))
     offset = models.SmallIntegerField(_("相对截止日（天）"))
-    in_workdays = models.BooleanField(_("按工作日计"), default=False)  # the offset's unit
+    in_workdays = models.BooleanField(
+        _("按工作日计"), default=False, db_default=False
+    )  # the offset's unit
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     township = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(
