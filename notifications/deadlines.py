@@ -71,6 +71,19 @@ class Provider:
     ) -> Iterator[Deadline]:
         raise NotImplementedError
 
+    def late(
+        self, *, campaign_ids: Iterable[int], before: dt.date, per_unit: int
+    ) -> Iterator[tuple[int | None, int, list[Deadline]]]:
+        """(unit id, how many open deadlines fell due before `before`, the `per_unit` oldest of
+        them) per responsible unit — the office's "who is late". Providers with many rows
+        answer it in SQL."""
+        groups: dict[int | None, list[Deadline]] = {}
+        for deadline in self.open(campaign_ids=campaign_ids, before=before):
+            groups.setdefault(deadline.unit_id, []).append(deadline)
+        for unit_id, items in groups.items():
+            items.sort(key=lambda d: (d.due_date, d.object_id))
+            yield unit_id, len(items), items[:per_unit]
+
     def open_keys(self, object_ids: Iterable[int]) -> set[tuple[str, int, dt.date]]:
         """(kind, object id, due date) of these objects' open deadlines."""
         return {(d.kind, d.object_id, d.due_date) for d in self.open(object_ids=object_ids)}
@@ -100,6 +113,41 @@ class TaskPeriodProvider(Provider):
             pk__in=list(object_ids), achieved__lt=F("task__target_count")
         ).values_list("pk", "due_date")
         return {(self.kind, pk, due) for pk, due in rows}
+
+    def late(self, *, campaign_ids, before, per_unit):
+        """Counted and picked in the database: a district has tens of thousands of periods."""
+        from django.db.models import Count, Window
+        from django.db.models.functions import RowNumber
+
+        overdue = TaskPeriod.objects.filter(
+            task__campaign__in=list(campaign_ids),
+            due_date__lt=before,
+            achieved__lt=F("task__target_count"),
+        )
+        counts = dict(
+            overdue.values_list("task__lead_unit_id")
+            .annotate(n=Count("pk"))
+            .values_list("task__lead_unit_id", "n")
+        )
+        if not counts:
+            return
+        oldest = (
+            overdue.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("task__lead_unit_id")],
+                    order_by=[F("due_date").asc(), F("pk").asc()],
+                )
+            )
+            .filter(rank__lte=per_unit)
+            .values_list("pk", flat=True)
+        )
+        items: dict[int | None, list[Deadline]] = {}
+        for deadline in self.open(object_ids=list(oldest)):
+            items.setdefault(deadline.unit_id, []).append(deadline)
+        for unit_id, n in counts.items():
+            found = sorted(items.get(unit_id, []), key=lambda d: (d.due_date, d.object_id))
+            yield unit_id, n, found
 
     def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
         qs = self.narrow(

@@ -118,7 +118,7 @@ class LateUnit:
 
 def late_by_unit(township_id: int, today: dt.date) -> list[LateUnit]:
     """The township's open deadlines past due, grouped by the responsible unit (the office's
-    own deadlines under None), with the first few items of each unit, oldest first."""
+    own deadlines under None), with the oldest few items of each unit, oldest first."""
     campaign_ids = list(
         Campaign.objects.filter(township_id=township_id).values_list("pk", flat=True)
     )
@@ -126,17 +126,19 @@ def late_by_unit(township_id: int, today: dt.date) -> list[LateUnit]:
         return []
     groups: dict[int | None, LateUnit] = {}
     for provider in PROVIDERS.values():
-        for deadline in provider.open(campaign_ids=campaign_ids, before=today):
-            group = groups.setdefault(deadline.unit_id, LateUnit(deadline.unit_id))
-            group.count += 1
-            if len(group.items) < ITEMS_PER_UNIT:
-                group.items.append(deadline)
+        for unit_id, count, oldest in provider.late(
+            campaign_ids=campaign_ids, before=today, per_unit=ITEMS_PER_UNIT
+        ):
+            group = groups.setdefault(unit_id, LateUnit(unit_id))
+            group.count += count
+            group.items.extend(oldest)
     names = dict(
         Organisation.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name")
     )
     for group in groups.values():
         group.name = names.get(group.unit_id, "") if group.unit_id else _("镇创建办公室")
         group.items.sort(key=lambda d: d.due_date)
+        del group.items[ITEMS_PER_UNIT:]  # the oldest few across kinds
         group.items = [
             {"deadline": d, "days": (today - d.due_date).days, "due": date_format(d.due_date)}
             for d in group.items

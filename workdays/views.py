@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workdays import days as workdays_api
-from workdays.access import may_edit_calendar, require_calendar_editor
+from workdays.access import may_edit_calendar, require_calendar_editor, require_calendar_reader
 from workdays.forms import YearForm
 from workdays.models import COUNTRY, CalendarDay, CalendarYear
 from workdays.notice import as_text
@@ -31,6 +31,7 @@ def _year_or_404(year: int) -> int:
 
 @login_required
 def year_list(request: HttpRequest) -> HttpResponse:
+    require_calendar_reader(request.user)
     today = timezone.localdate()
     entries = {
         y.year: y for y in CalendarYear.objects.filter(country=COUNTRY).select_related("updated_by")
@@ -76,6 +77,7 @@ def _months(year: int, rows) -> list[dict]:
 @login_required
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     year = _year_or_404(year)
+    require_calendar_reader(request.user)
     entry = (
         CalendarYear.objects.filter(country=COUNTRY, year=year).select_related("updated_by").first()
     )
