@@ -69,7 +69,13 @@ def period_windows(
     if not windows:
         windows = [Window(_("全程"), start, due)]
     if roll_to_workday:
-        from workdays.days import next_workday
+        from workdays.days import is_workday, next_workday
 
+        # a task whose due date was itself rolled (31 October → 2 November) gets no extra
+        # period made only of the rest days it rolled over
+        last = windows[-1]
+        tail = [last.start_date + dt.timedelta(days=n) for n in range((due - last.start_date).days)]
+        if len(windows) > 1 and not any(is_workday(day) for day in tail):
+            windows.pop()
         windows = [Window(w.label, w.start_date, next_workday(w.due_date)) for w in windows]
     return windows
