@@ -64,9 +64,9 @@ def _day(day: dt.date) -> str:
     return f"{day.isoformat()}（周{WEEKDAYS[day.weekday()]}，{kind}）"
 
 
-def line(step: Step) -> str:
+def line(step: Step, *, hold: bool = True) -> str:
     text = f"{step.label}：{_day(step.due_on)}"
-    if step.sent_on != step.due_on:
+    if hold and step.sent_on != step.due_on:
         text += f" → 节假日暂缓，{_day(step.sent_on)} 发出"
     else:
         text += " 发出"
@@ -75,10 +75,13 @@ def line(step: Step) -> str:
 
 def schedule_lines(
     due: dt.date, *, before: list[int], overdue_every: int, overdue_max: int
-) -> tuple[list[str], list[str]]:
-    """(calendar days, working days): the same policy counted both ways."""
+) -> tuple[list[str], list[str], list[str]]:
+    """The same policy three ways: as before the working calendar (calendar days, sent on
+    holidays too), calendar days with holiday holds, working days."""
     steps = offsets(before, overdue_every, overdue_max)
+    calendar_days = schedule(due, steps, in_workdays=False)
     return (
-        [line(s) for s in schedule(due, steps, in_workdays=False)],
+        [line(s, hold=False) for s in calendar_days],
+        [line(s) for s in calendar_days],
         [line(s) for s in schedule(due, steps, in_workdays=True)],
     )

@@ -140,6 +140,8 @@ def test_no_office_digest_on_a_holiday(world, campaign, sweep_at, settings):
 
 
 def test_the_schedule_before_and_after(db):
-    before, after = schedule_lines(D(2026, 10, 8), before=[3], overdue_every=3, overdue_max=2)
-    assert before[0].startswith("提前3天") and "2026-10-05" in before[0] and "节假日" in before[0]
-    assert after[0].startswith("提前3个工作日") and "2026-09-28" in after[0]
+    old, held, after = schedule_lines(D(2026, 10, 8), before=[3], overdue_every=3, overdue_max=2)
+    assert old[0] == "提前3天：2026-10-05（周一，国庆节放假） 发出"
+    assert "节假日暂缓，2026-10-08" in held[0]
+    assert after[0] == "提前3个工作日：2026-09-28（周一，工作日） 发出"
+    assert after[2] == "逾期3个工作日：2026-10-12（周一，工作日） 发出"

@@ -25,16 +25,18 @@ class Command(BaseCommand):
             before_days = [int(x) for x in before.replace("，", ",").split(",") if x.strip()]
         except ValueError as exc:
             raise CommandError(f"参数有误：{exc}") from exc
-        calendar_days, working_days = schedule_lines(
+        old, held, working_days = schedule_lines(
             due_date, before=before_days, overdue_every=every, overdue_max=max
         )
         self.stdout.write(f"截止日期 {due_date.isoformat()}")
-        self.stdout.write("改前（按自然日）：")
-        for text in calendar_days:
-            self.stdout.write(f"  {text}")
-        self.stdout.write("改后（按工作日）：")
-        for text in working_days:
-            self.stdout.write(f"  {text}")
+        for title, lines in (
+            ("改前（按自然日，节假日照发）：", old),
+            ("改后·按自然日（节假日暂缓到下一个工作日）：", held),
+            ("改后·按工作日：", working_days),
+        ):
+            self.stdout.write(title)
+            for text in lines:
+                self.stdout.write(f"  {text}")
         note = assumption_note(due_date - dt.timedelta(days=40), due_date + dt.timedelta(days=40))
         if note:
             self.stdout.write(f"注意：{note}")
