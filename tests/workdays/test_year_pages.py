@@ -116,3 +116,16 @@ def test_the_warning_goes_once_the_year_is_entered(world, login):
     with time_machine.travel(at(dt.date(2026, 11, 2)), tick=False):
         page = login(world.office_b).get(reverse("home")).content.decode()
     assert "节假日安排尚未录入" not in page
+
+
+def test_the_calendar_reads_in_english(world, login):
+    from django.conf import settings
+    from django.utils import translation
+
+    client = login(world.office_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    try:
+        body = client.get(reverse("workdays:year_detail", args=[2026])).content.decode()
+        assert "Holidays 2026" in body and "Make-up working day" in body
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
