@@ -138,8 +138,12 @@ class Reminder(models.Model):
         SENT = "sent", _("已发送")
         CANCELLED = "cancelled", _("已取消")
 
+    # no index of its own: the unique key (recipient, kind, …) leads with it
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=30)
     object_id = models.PositiveBigIntegerField()
@@ -192,8 +196,12 @@ class Reminder(models.Model):
 class Notification(models.Model):
     """An in-app notification: what the bell in the navigation counts."""
 
+    # no index of its own: (user, read_at) and (user, -id) lead with it
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     reminder = models.OneToOneField(
         Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
