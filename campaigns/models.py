@@ -221,6 +221,16 @@ class Milestone(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=100)
     due_date = models.DateField(_("截止日期"))
+    # "收到通知后 5 个工作日内": the due date is counted in working days from the notice date
+    notice_date = models.DateField(
+        _("收到通知日期"), null=True, blank=True, help_text=_("按工作日计算期限时的起算日。")
+    )
+    due_workdays = models.PositiveSmallIntegerField(
+        _("期限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("如“收到通知后5个工作日内”填5：截止日期按工作日历自动推算。"),
+    )
     description = models.TextField(_("说明"), blank=True)
 
     history = HistoricalRecords()
@@ -291,6 +301,26 @@ class Task(models.Model):
     )
     start_date = models.DateField(_("开始日期"))
     due_date = models.DateField(_("截止日期"))
+    # Working days (workdays app): a due date counted in working days from the start date (the
+    # day the notice was received), moved off holidays, and chased on holidays when urgent.
+    due_workdays = models.PositiveSmallIntegerField(
+        _("期限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("如“收到通知后5个工作日内”填5：截止日期按开始日期加5个工作日推算。"),
+    )
+    roll_to_workday = models.BooleanField(
+        _("截止日遇节假日顺延"),
+        default=False,
+        db_default=False,
+        help_text=_("截止日期落在周末或法定节假日时，顺延到下一个工作日（各期间同样顺延）。"),
+    )
+    is_urgent = models.BooleanField(
+        _("紧急任务"),
+        default=False,
+        db_default=False,
+        help_text=_("逾期后在节假日也照常催办；其他提醒在节假日暂缓到下一个工作日。"),
+    )
     # Activity type codes (activities.types.ActivityType) that count toward this task; empty = any.
     activity_types = models.JSONField(_("计入的活动类型"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,6 +355,19 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def uses_workdays(self) -> bool:
+        return bool(self.due_workdays) or self.roll_to_workday
+
+    def calendar_note(self) -> str:
+        """ "2027年节假日安排未录入，按周末推算" when the due date was worked out over a year
+        whose holidays nobody entered; "" otherwise."""
+        if not self.uses_workdays:
+            return ""
+        from workdays.days import assumption_note
+
+        return assumption_note(self.start_date, self.due_date)
 
 
 class TaskPeriod(models.Model):

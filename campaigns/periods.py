@@ -81,7 +81,11 @@ def _calendar_windows(recurrence: str, start: dt.date, due: dt.date):
             yield f"autumn:{year}", dt.date(year, 9, 1), dt.date(year + 1, 1, 15)
 
 
-def period_windows(recurrence: str, start: dt.date, due: dt.date) -> list[Window]:
+def period_windows(
+    recurrence: str, start: dt.date, due: dt.date, *, roll_to_workday: bool = False
+) -> list[Window]:
+    """The task's periods; with `roll_to_workday` a due date on a weekend or holiday moves to
+    the next working day (workdays calendar)."""
     windows = []
     for code, w_start, w_due in _calendar_windows(recurrence, start, due):
         if w_due < start or w_start > due:
@@ -89,4 +93,14 @@ def period_windows(recurrence: str, start: dt.date, due: dt.date) -> list[Window
         windows.append(Window(code, max(w_start, start), min(w_due, due)))
     if not windows:
         windows = [Window("whole", start, due)]
+    if roll_to_workday:
+        from workdays.days import is_workday, next_workday
+
+        # a task whose due date was itself rolled (31 October → 2 November) gets no extra
+        # period made only of the rest days it rolled over
+        last = windows[-1]
+        tail = [last.start_date + dt.timedelta(days=n) for n in range((due - last.start_date).days)]
+        if len(windows) > 1 and not any(is_workday(day) for day in tail):
+            windows.pop()
+        windows = [Window(w.code, w.start_date, next_workday(w.due_date)) for w in windows]
     return windows

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dashboard",
     "accounts",
     "audit",
+    "workdays",
 ]
 
 MIDDLEWARE = [

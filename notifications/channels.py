@@ -33,13 +33,22 @@ class Channel(Protocol):
 
 def describe(reminder: Reminder) -> str:
     """One line saying when the thing is due, the Chinese way."""
-    return _describe(reminder.deadline, reminder.offset, get_language())
+    return _describe(
+        reminder.deadline, reminder.offset, get_language(), getattr(reminder, "in_workdays", False)
+    )
 
 
 @lru_cache(maxsize=4096)
-def _describe(deadline: dt.date, offset: int, language: str | None) -> str:
+def _describe(deadline: dt.date, offset: int, language: str | None, workdays: bool = False) -> str:
     # cached: a sweep describes thousands of reminders that share a handful of dates
     when = date_format(deadline, "DATE_FORMAT")
+    if workdays and offset < 0:
+        return _("截止日期 %(date)s，还有 %(days)s 个工作日。") % {"date": when, "days": -offset}
+    if workdays and offset > 0:
+        return _("已于 %(date)s 截止，逾期 %(days)s 个工作日，请尽快完成。") % {
+            "date": when,
+            "days": offset,
+        }
     if offset < 0:
         return _("截止日期 %(date)s，还有 %(days)s 天。") % {"date": when, "days": -offset}
     if offset == 0:

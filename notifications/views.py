@@ -16,7 +16,7 @@ from notifications import services
 from notifications.access import get_campaign_for_policy, get_notification_for
 from notifications.conf import health_max_age
 from notifications.forms import PolicyForm, PreferenceForm
-from notifications.models import Notification, SweepRun
+from notifications.models import Notification, ReminderPolicy, SweepRun
 from notifications.titles import localise
 from organisations.access import scope_for
 
@@ -111,6 +111,7 @@ def policy(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "schedule": [{"offset": o, "days": abs(o)} for o in current.offsets()],
+            "in_workdays": current.day_unit == ReminderPolicy.DayUnit.WORKDAY,
         },
     )
 
