@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -30,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 try:  # HEIC photos from phones, when the HEIF plugin is installed here
     from pillow_heif import register_heif_opener
@@ -270,7 +271,25 @@ def _document(name: str, data: bytes, digest: str, mime: str, extension: str) ->
     )
 
 
+@contextlib.contextmanager
+def _whole_images_only():
+    """Decode strictly: WeasyPrint (imported by the same worker for reports) switches Pillow to
+    accept truncated images process-wide, which would turn a photo cut short in transfer into
+    evidence with a grey lower half. Processes decode one photo at a time (prefork, sync)."""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
+    with _whole_images_only():
+        return _decode_image(name, data, digest)
+
+
+def _decode_image(name: str, data: bytes, digest: str) -> Prepared:
     broken = EvidenceError(_("照片“%(name)s”已损坏或无法读取。") % {"name": name})
     try:
         # Opening reads the header only; the size it declares is checked before any decoding.
