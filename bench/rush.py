@@ -424,6 +424,7 @@ def reader_cookies() -> list[str]:
 
 
 def wait_until_up(web: subprocess.Popen, cookie: str) -> None:
+    last = ""
     for _ in range(240):
         if web.poll() is not None:
             raise SystemExit("rush: gunicorn exited at start (see bench/.data-rush/gunicorn.log)")
@@ -432,10 +433,12 @@ def wait_until_up(web: subprocess.Popen, cookie: str) -> None:
             with OPENER.open(req, timeout=10) as response:
                 if response.status == 200:
                     return
-        except (OSError, urllib.error.HTTPError):
-            pass
+        except urllib.error.HTTPError as exc:
+            last = f"HTTP {exc.code}"
+        except OSError as exc:
+            last = str(exc)
         time.sleep(0.5)
-    raise SystemExit("rush: gunicorn did not answer")
+    raise SystemExit(f"rush: gunicorn did not answer the dashboard ({last})")
 
 
 def created_records(stats: Stats) -> list[int]:
@@ -544,6 +547,10 @@ def main(argv: list[str]) -> int:
     from config.celery import app
 
     keep = "--keep" in argv
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        from django.core.management import call_command
+
+        call_command("collectstatic", "--noinput", verbosity=0)  # pages need the manifest
     photos = photo_set()
     print(f"rush: photos {', '.join(f'{len(p) / 1e6:.1f}' for p in photos)} MB", flush=True)
     if MEDIA.exists():
