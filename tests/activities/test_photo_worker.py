@@ -122,3 +122,51 @@ def test_worker_killed_mid_way_the_photo_is_processed_again_once(
     evidence = Evidence.objects.get()  # one row, not two
     assert evidence.record_id == record.pk and item.evidence_id == evidence.pk
     assert (media / evidence.file.name).exists() and (media / evidence.thumbnail.name).exists()
+
+
+def test_pool_process_killed_mid_way_the_redelivered_task_takes_over(
+    world, login, today, queued, media, tmp_path
+):
+    """The out-of-memory case: only the pool process dies; the main process hands the same
+    message (same task id) to a new pool process, which must take the photo over, not skip it
+    as "already started"."""
+    from django.db import connection
+
+    from tests.faults.test_worker_faults import pool_children
+
+    file_with_photos(login(world.liaison_a1), 1)
+    item = EvidenceUpload.objects.get()
+    log = tmp_path / "worker.log"
+    lock = TableLock(dsn_of(connection.settings_dict), records_table())
+    worker = start_worker(log, worker_env(MEDIA_ROOT=str(media), PHOTO_STALE_SECONDS="300"))
+    try:
+        wait_for(
+            lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=1).exists(),
+            90,
+            "the worker to claim the photo",
+            [log],
+        )
+        children = pool_children(worker.pid)
+        assert len(children) == 1, children
+        os.kill(children[0], signal.SIGKILL)
+        wait_for(
+            lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=2).exists(),
+            90,
+            "the redelivered task to take the photo over",
+            [log],
+        )
+        lock.release()
+        wait_for(
+            lambda: EvidenceUpload.objects.filter(pk=item.pk).exclude(state="pending").exists(),
+            90,
+            "the photo to be processed",
+            [log],
+        )
+    finally:
+        try:
+            lock.release()
+        finally:
+            stop(worker)
+    item.refresh_from_db()
+    assert item.state == "done", item.reason
+    assert Evidence.objects.count() == 1 and item.evidence_id == Evidence.objects.get().pk
