@@ -263,3 +263,21 @@ def test_office_reads_but_cannot_remove_a_liaisons_file(world, login, liaison, h
     )
     assert response.status_code == 403
     assert EvidenceUpload.objects.filter(pk=item.pk).exists()
+
+
+def test_purge_removes_originals_no_upload_waits_for(world, liaison, held, media):
+    import io
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    liaison.post(URL, {**draft(), "files": [photo("a.jpg")]})
+    waiting = EvidenceUpload.objects.get().staged.name
+    stray = default_storage.save("uploads/pending/stray", io.BytesIO(b"x"))
+    then = time.time() - 7200
+    for name in (waiting, stray):
+        os.utime(media / name, (then, then))
+    call_command("purge_files", stdout=io.StringIO())
+    assert files_on_disk(media) == [waiting]  # still pending: kept
