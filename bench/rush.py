@@ -208,6 +208,15 @@ def status_kib(pid: int, field: str) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class MemoryWatch(threading.Thread):
     """Samples the RSS of both process families; keeps each process's high-water mark."""
 
@@ -217,6 +226,9 @@ class MemoryWatch(threading.Thread):
         self.stopped = threading.Event()
         self.total_peak = defaultdict(int)  # KiB, largest sampled sum per group
         self.single_peak = defaultdict(int)  # KiB, largest VmHWM of one process per group
+        self.cpu = defaultdict(dict)  # group → pid → CPU seconds (user + system) last seen
+        self.sample()
+        self.base = {name: dict(seen) for name, seen in self.cpu.items()}  # before the rush
 
     def sample(self) -> None:
         for name, pid in self.groups.items():
@@ -225,6 +237,14 @@ class MemoryWatch(threading.Thread):
             self.total_peak[name] = max(self.total_peak[name], total)
             for p in pids:
                 self.single_peak[name] = max(self.single_peak[name], status_kib(p, "VmHWM"))
+                seconds = cpu_seconds(p)
+                if seconds is not None:
+                    self.cpu[name][p] = seconds
+
+    def cpu_total(self, name: str) -> float:
+        """CPU seconds the group used since the watch started (after the warm-up)."""
+        base = self.base.get(name, {})
+        return sum(seconds - base.get(pid, 0.0) for pid, seconds in self.cpu[name].items())
 
     def run(self) -> None:
         while not self.stopped.wait(0.5):
@@ -564,6 +584,7 @@ def main(argv: list[str]) -> int:
     stats = Stats()
     web = worker = watch = None
     load_before = load_during = load()
+    client_cpu = time.process_time()
     try:
         web, worker, web_workers = start_servers(DATA)
         wait_until_up(web, readers[0])
@@ -643,6 +664,7 @@ def main(argv: list[str]) -> int:
                 "queries": None,
                 "peak_mib": round(watch.single_peak[name] / 1024, 1) if watch else None,
                 "total_peak_mib": round(watch.total_peak[name] / 1024, 1) if watch else None,
+                "cpu_seconds": round(watch.cpu_total(name), 1) if watch else None,
                 **common,
             }
         )
@@ -669,7 +691,10 @@ def main(argv: list[str]) -> int:
         print(f"rush: {len(messages)} errors in {kind}, e.g. {messages[:3]}")
     for problem in lost["problems"][:20]:
         print(f"rush: LOST {problem}")
-    print(f"rush: load before {load_before}, during {load_during}, after {load()}")
+    print(
+        f"rush: load before {load_before}, during {load_during}, after {load()}; "
+        f"this client process used {time.process_time() - client_cpu:.1f} s CPU"
+    )
 
     out = ROOT / "bench" / "results.json"
     existing = json.loads(out.read_text()) if out.exists() else []
