@@ -282,6 +282,8 @@ def _fail_locked(upload: EvidenceUpload, reason: str, record: ActivityRecord | N
     upload.save(update_fields=["state", "reason", "finished_at", "run_token"])
     if record is not None and record.status == ActivityRecord.Status.SUBMITTED:
         from activities import recount
+        from audit.models import AuditEvent
+        from audit.services import record_event
 
         record.status = ActivityRecord.Status.RETURNED
         record.return_reason = _(
@@ -292,6 +294,12 @@ def _fail_locked(upload: EvidenceUpload, reason: str, record: ActivityRecord | N
         record._change_reason = _("佐证材料处理失败，自动退回")
         record.version += 1
         record.save()
+        record_event(
+            AuditEvent.Kind.RETURN,
+            actor_name="system:photos",
+            obj=record,
+            detail=record.return_reason,
+        )
         recount.records_changed([record.pk])
 
 

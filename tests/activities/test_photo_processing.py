@@ -187,6 +187,10 @@ def test_a_submitted_record_whose_photo_fails_goes_back_to_the_liaison(world, li
     assert "照片“坏.jpg”已损坏或无法读取。" in record.return_reason
     assert record.reviewed_by is None
     assert not Evidence.objects.exists()
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.RETURN)
+    assert event.actor_name == "system:photos" and "坏.jpg" in event.detail
 
 
 def test_approval_waits_for_the_photos(world, login, liaison, held, today):
@@ -281,3 +285,25 @@ def test_purge_removes_originals_no_upload_waits_for(world, liaison, held, media
         os.utime(media / name, (then, then))
     call_command("purge_files", stdout=io.StringIO())
     assert files_on_disk(media) == [waiting]  # still pending: kept
+
+
+def test_broker_down_when_filing_the_photo_waits_for_the_beat_job(
+    world, liaison, media, settings, django_capture_on_commit_callbacks
+):
+    """Redis down: the filing still answers (no 500), the photo stays pending, and the beat job
+    hands it to the worker once the broker is back."""
+    from tests.faults.conftest import broker_at, closed_port
+
+    with broker_at(f"redis://127.0.0.1:{closed_port()}/0", eager=False):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = liaison.post(URL, {**form_data(), "files": [photo("a.jpg")]})
+    assert response.status_code == 302 and callbacks  # the send was tried after the commit
+    item = EvidenceUpload.objects.get()
+    assert item.state == U.PENDING and item.attempts == 0
+    settings.PHOTO_STALE_SECONDS = 1
+    EvidenceUpload.objects.filter(pk=item.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=5)
+    )
+    assert photos.requeue_stale() == 1  # the broker is back (here: eager, inline)
+    item.refresh_from_db()
+    assert item.state == U.DONE and Evidence.objects.count() == 1
