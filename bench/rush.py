@@ -4,7 +4,8 @@
         .venv/bin/python bench/rush.py [--keep]
 
 Starts, on loopback, gunicorn (2 × cores + 1 sync workers) and a Celery worker (prefork, one
-process per core) against the bench database, then for RUSH_SECONDS (60) runs
+process per core, at nice 5 as the systemd unit in deploy/ runs it) against the bench
+database, then for RUSH_SECONDS (60) runs
 
 * RUSH_FILERS (20) filing clients, each a liaison of the bench data in its own unit: open the
   filing form, send it with 3 photos of ~3 MB (12-megapixel JPEGs, 4000×3000, quality 92,
@@ -61,6 +62,8 @@ FILER_THINK = float(os.environ.get("RUSH_FILER_THINK", "5"))
 READER_THINK = float(os.environ.get("RUSH_READER_THINK", "1"))
 DRAIN_SECONDS = float(os.environ.get("RUSH_DRAIN_SECONDS", "180"))
 PORT = int(os.environ.get("RUSH_PORT", "18791"))
+# As deploy/systemd/qingfeng-worker.service: background work yields the CPU to page requests.
+WORKER_NICE = int(os.environ.get("RUSH_WORKER_NICE", "5"))
 PHOTO_COUNT = 6
 PHOTO_SIZE = (4000, 3000)
 TIMEOUT = 30
@@ -155,6 +158,9 @@ def start_servers(log_dir: Path) -> tuple[subprocess.Popen, subprocess.Popen, in
     )
     worker = subprocess.Popen(  # noqa: S603 - our own celery and arguments
         [
+            "nice",
+            "-n",
+            str(WORKER_NICE),
             str(bin_dir / "celery"),
             "-A",
             "config",
