@@ -4,7 +4,8 @@
   leaders (and district leaders) read; with `write=True` only the unit's liaisons, and only
   while the record is a draft, returned, or approved (an edit then opens a pending revision);
 * `get_record_for_review(user, pk)`: office staff of the record's township;
-* `get_evidence_for(user, pk)`: anyone who may read the record.
+* `get_evidence_for(user, pk)`: anyone who may read the record;
+* `get_upload_for(user, pk, write=False)`: a file still being processed, like its record.
 
 * `ledger_campaign_for(user, pk)` and `ledger_scope_for(user, campaign, query)`: the campaign
   and the (unit, domain) a ledger page or its Excel export is narrowed to; a liaison only
@@ -18,7 +19,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from activities.models import ActivityRecord, Evidence
+from activities.models import ActivityRecord, Evidence, EvidenceUpload
 from campaigns.models import Campaign
 from organisations.access import Scope, get_object_for, scope_for
 from organisations.models import Domain, Organisation
@@ -53,6 +54,18 @@ def get_evidence_for(user, pk, *, write: bool = False) -> Evidence:
 
     return get_object_for(
         user, Evidence.objects.select_related("record"), pk, write=write, can_write=can_write
+    )
+
+
+def get_upload_for(user, pk, *, write: bool = False) -> EvidenceUpload:
+    """A file still being processed (or failed): read like its record; removed by the unit's
+    liaisons while the record is editable."""
+
+    def can_write(scope: Scope, item: EvidenceUpload) -> bool:
+        return scope.files_for_unit(item.record.unit_id) and item.record.is_editable
+
+    return get_object_for(
+        user, EvidenceUpload.objects.select_related("record"), pk, write=write, can_write=can_write
     )
 
 

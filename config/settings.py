@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60,
         "options": {"expires": 50},
     },
+    "activities-requeue-uploads": {
+        "task": "activities.requeue_uploads",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
     "sites-reviews-due": {
         "task": "sites.mark_reviews_due",
         "schedule": crontab(hour=1, minute=20),
@@ -324,7 +329,20 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Files one record may carry: evidence of an activity record, photos of a site, rectification files.
 RECORD_MAX_FILES = env_int("RECORD_MAX_FILES", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than this are streamed to a temporary file as they arrive (never held in a
+# web worker's memory); evidence photos are then processed by the Celery worker.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_KB", 256) * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+if env_str("FILE_UPLOAD_TEMP_DIR", ""):
+    FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "")
+# An evidence file whose processing run has not ended this long after it started (its worker
+# died) or that has waited this long for a worker is sent again by the beat job; after
+# PHOTO_MAX_ATTEMPTS interrupted runs it fails with that reason.
+PHOTO_STALE_SECONDS = env_int("PHOTO_STALE_SECONDS", 180)
+PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 3)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Email ------------------------------------------------------------------------------------
