@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 URL = reverse("dashboard:township")
-# session, user, roles (3); the campaign's domains with their campaign, township and task
-# periods counted (1); phases and milestones (1); records by month/type/domain (1); site
-# readiness (6, assessments.readiness); units with what they owe (1); the base template's role
-# list and unread notifications (2).
-QUERIES = 16  # with the township's wording of the types' measures
+# session, user, roles with the user menu's role list (3); the campaign's domains with their
+# campaign and township (1); phases and milestones (1); the sites with their latest assessment
+# and rectifications (1); the criteria set with its items (1); the record tallies of the
+# campaign and of the sites' units with the township's measure wording (1); units with their
+# task tallies and what they owe (1); unread notifications (1).
+QUERIES = 10
 
 
 def detail(township) -> str:
