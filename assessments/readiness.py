@@ -30,7 +30,10 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Assessment, CriteriaItem, CriteriaSet, ItemScore, Rectification
-from sites.models import Site, Status
+from sites.models import Level, Site, Status
+
+_STATUS_LABELS = dict(Status.choices)
+_LEVEL_LABELS = dict(Level.choices)
 
 
 @dataclass
@@ -47,6 +50,15 @@ class SiteReadiness:
     assessed_passed: bool | None = None
     open_rectifications: int = 0
     overdue_rectifications: int = 0
+
+    @property
+    def site_status_label(self) -> str:
+        """The site's status and level in words (what get_status_display / get_level_display
+        say, without rebuilding the choices on every call: a dashboard prints one per site)."""
+        label = _STATUS_LABELS.get(self.site.status, self.site.status)
+        if self.site.level:
+            return f"{label} · {_LEVEL_LABELS.get(self.site.level, self.site.level)}"
+        return str(label)
 
     @property
     def status(self) -> str:

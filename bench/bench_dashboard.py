@@ -10,7 +10,7 @@ dashboards must cost the same at 200,000 and at 2,000,000 records.
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +19,12 @@ from dashboard.figures import district_figures, township_figures
 from organisations.models import Organisation
 
 EVERY_SIZE = True
+
+
+def clear_caches() -> None:
+    """Cold: the shared cache and this process's rendered fragments."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def run(h) -> None:
@@ -33,7 +39,7 @@ def run(h) -> None:
     office = h.client_for("bench-office-0")
 
     def cold_big():
-        cache.clear()
+        clear_caches()
         response = office.get(mine)
         assert response.status_code == 200, response.status_code
 
@@ -44,7 +50,7 @@ def run(h) -> None:
     ordinary_client = h.client_for(ordinary)
 
     def cold_ordinary():
-        cache.clear()
+        clear_caches()
         assert ordinary_client.get(mine).status_code == 200
 
     h.call("dashboard: township (office, ordinary, cold)", cold_ordinary, note=note)
@@ -57,7 +63,7 @@ def run(h) -> None:
     reviewer = h.client_for("bench-reviewer")
 
     def cold_district():
-        cache.clear()
+        clear_caches()
         assert reviewer.get(reverse("dashboard:district")).status_code == 200
 
     h.call("dashboard: district (reviewer, cold)", cold_district, note=note)

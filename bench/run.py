@@ -47,7 +47,7 @@ def use_database(url: str) -> None:
     """Point the default connection at another database (same schema) and drop the cache, so
     that no figure of the other database is read from it."""
     import dj_database_url
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connections
 
     connection = connections["default"]
@@ -55,7 +55,8 @@ def use_database(url: str) -> None:
     target = dj_database_url.parse(url)
     for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
         connection.settings_dict[key] = target[key]
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def main(argv: list[str]) -> int:
