@@ -410,8 +410,10 @@ def township_figures(
         if kind == "measure":
             wording[type_] = tuple(words)
         elif kind == "ledger":
-            ledger.by_unit[unit_id].append((type_, domain_id, n))
+            ledger.by_unit[unit_id].append((type_, domain_id, int(n)))
         else:
+            # plain SQL: SUM of a bigint comes back as a Decimal on PostgreSQL
+            n, people, amount = int(n), int(people), int(amount)
             month = as_date(dt.date.fromisoformat(month) if isinstance(month, str) else month)
             amounts[type_] += amount
             before = trend[month][type_]
@@ -647,12 +649,12 @@ def district_figures(district: Organisation, today: dt.date) -> DistrictFigures:
     for kind, campaign_id, *values in tasks_and_records:
         row = rows[campaign_township[campaign_id]]
         if kind == "records":
-            row.records = values[0] or 0
+            row.records = int(values[0] or 0)
             continue
         domain_id, total, done, overdue = values
         if not total:
             continue
-        counts = counts_from({"total": total, "done": done, "overdue": overdue})
+        counts = counts_from({"total": int(total), "done": int(done), "overdue": int(overdue)})
         row.by_domain[domain_id] = counts
         row.tasks.add(counts)
         figures.tasks.add(counts)

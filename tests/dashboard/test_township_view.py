@@ -46,6 +46,10 @@ def test_chart_data_passed_with_json_script(known, world, login):
     assert charts["domains"]["categories"] == ["进农村", "进学校", "进家庭"]
     assert charts["domains"]["series"][2]["data"] == [1, 0, 1]  # overdue
     assert charts["trend"]["categories"][0] == "2026年3月"
+    # every figure of every series is a number (sums read with plain SQL are not strings)
+    for chart in charts.values():
+        for series in chart["series"]:
+            assert all(isinstance(v, int | float) for v in series["data"]), series
     assert "<script>" not in body  # no inline script (CSP)
 
 
