@@ -75,6 +75,13 @@ def _make_dossier_campaign(big, Campaign, CampaignDomain, make_dossier_data):
     return campaign
 
 
+def _inside(campaign, *, days: int) -> dt.date:
+    """A day `days` after the campaign's start (its last day at most): bench dates follow the
+    data, not the calendar (the scale campaign starts 300 days before the day it was made and
+    crosses a year end)."""
+    return min(campaign.start_date + dt.timedelta(days=days), campaign.end_date)
+
+
 def _ensure_notice(campaign):
     from assessments.models import Notice, NoticeEntry
     from organisations.models import Organisation
@@ -89,7 +96,8 @@ def _ensure_notice(campaign):
         title="基准测试通报（20页）：关于廉政文化示范区域创建工作进展情况的通报",
         doc_number="基准〔2026〕2号",
         intro="为推动创建工作落实，现将各单位进展情况通报如下。\n" * 3,
-        as_of=dt.date(2026, 6, 15),
+        # a day inside the campaign, whatever today is
+        as_of=_inside(campaign, days=120),
         status="published",
     )
     units = list(Organisation.objects.units().filter(township=campaign.township)[:130])
@@ -262,4 +270,5 @@ def run(h) -> None:
         h, "reports: notice PDF (GB/T 9704)", "notice", campaign, "--notice", str(notice.pk)
     )
     _pdf_figure(h, "reports: work report PDF", "work-report", campaign)
-    _monthly_figures(h, campaign, "2026-06")
+    month = _inside(campaign, days=120).replace(day=1)
+    _monthly_figures(h, campaign, f"{month:%Y-%m}")

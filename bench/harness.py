@@ -33,6 +33,8 @@ class Figure:
     note: str = ""
     # further measured values kept in results.json (e.g. a PDF's CPU seconds, pages, the load)
     extra: dict = field(default_factory=dict)
+    # the size of the data the figure ran on (bench/run.py: the database's activity records)
+    records: int | None = None
 
     def line(self) -> str:
         def fmt(value, spec):
@@ -40,7 +42,8 @@ class Figure:
 
         return (
             f"{self.name:<48} p50 {fmt(self.p50_ms, '8.1f')} ms  p95 {fmt(self.p95_ms, '8.1f')} ms  "
-            f"queries {fmt(self.queries, '4d')}  peak {fmt(self.peak_mib, '7.1f')} MiB  {self.note}"
+            f"queries {fmt(self.queries, '4d')}  peak {fmt(self.peak_mib, '7.1f')} MiB  "
+            f"[{fmt(self.records, ',d')} records]  {self.note}"
         )
 
     def as_dict(self) -> dict:
@@ -65,6 +68,7 @@ class Harness:
         self.runs = runs
         self.warmup = warmup
         self.figures: list[Figure] = []
+        self.records: int | None = None  # the data size every figure recorded now ran on
 
     def client_for(self, username: str) -> Client:
         from organisations.models import User
@@ -147,5 +151,7 @@ class Harness:
         return self.call(name, hit, **kwargs)
 
     def record(self, figure: Figure) -> None:
+        if figure.records is None:
+            figure.records = self.records
         self.figures.append(figure)
         print(figure.line(), flush=True)

@@ -417,6 +417,44 @@ class TaskPeriod(models.Model):
         return period_status(self.achieved, self.task.target_count, self.due_date, today)
 
 
+# Task.open_due of a task whose every period is done (NULL on the task) as TaskTally stores it:
+# a real date after every due date, so the tally's key has no NULL in it.
+ALL_DONE = dt.date(9999, 12, 31)
+
+
+class TaskTally(models.Model):
+    """Tasks counted per campaign, lead unit, domain and state: how many tasks have this
+    `open_due` (the due date of their earliest period not done, `ALL_DONE` when every period is
+    done) and this `has_progress`.
+
+    A task's status on any day follows from these two (`dashboard.metrics.task_q`), so the
+    dashboards count done / open / overdue tasks per unit and domain from a few hundred rows
+    whatever the number of tasks and records. Written only by `campaigns.progress` (the task
+    state it keeps, and the task saves and deletes it is told about); `tests/test_stored_figures`
+    proves it equals what the tasks say.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="task_tallies")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
+    open_due = models.DateField(_("最早未完成期限"))
+    has_progress = models.BooleanField(_("已有进展"))
+    tasks = models.IntegerField(_("任务数"), default=0)
+
+    class Meta:
+        verbose_name = _("任务汇总")
+        verbose_name_plural = _("任务汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "domain", "open_due", "has_progress"],
+                name="task_tally_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.unit_id} {self.domain_id} {self.open_due}: {self.tasks}"
+
+
 def unit_plan_path(instance: UnitPlan, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"unit-plans/{instance.campaign_id}/{instance.unit_id}/{instance.sha256[:16]}.{ext}"

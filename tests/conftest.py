@@ -71,9 +71,10 @@ def _force_login_passes_second_factor(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():  # the shared cache and the per-process fragments
+        cache.clear()
     yield
 
 

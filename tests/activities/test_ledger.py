@@ -145,7 +145,7 @@ def test_ledger_page_query_count(world, login, data, django_assert_num_queries):
         client.get(LEDGER, {"campaign": data.pk})
 
 
-LEDGER_QUERIES = 11  # 10 + the township's measures
+LEDGER_QUERIES = 10  # 9 + the township's measures (the nav reads roles once)
 
 
 def test_liaison_sees_only_their_units_ledger(world, login, data):
@@ -222,4 +222,4 @@ def test_monthly_report_page(world, login, data, django_assert_num_queries):
     assert login(world.liaison_a1).get(MONTHLY, {"campaign": data.pk}).status_code == 403
 
 
-MONTHLY_QUERIES = 8
+MONTHLY_QUERIES = 7

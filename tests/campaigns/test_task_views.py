@@ -106,13 +106,13 @@ def test_pages(world, login):
 def test_list_query_count_is_fixed(world, plan, login, django_assert_num_queries, who):
     client = login(getattr(world, who))
     many_tasks(world.campaign_a, [world.unit_a1, world.unit_a2], n=20)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         first = client.get(reverse(LIST), {"unit": world.unit_a1.pk, "status": "overdue"})
     extra = many_tasks(
         world.campaign_a, [world.unit_a1, world.unit_a2], n=40, start=D(2026, 2, 1), prefix="再"
     )
     assert extra
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         second = client.get(reverse(LIST), {"unit": world.unit_a1.pk, "status": "overdue"})
     assert len(second.context["page"]) > len(first.context["page"])
 
