@@ -214,10 +214,10 @@ def test_channel_pages_query_count_does_not_grow(world, login, django_assert_num
         )
     client = login(world.office_a)
     client.get("/")  # settle the session
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("notifications:channel_messages", args=[world.township_a.pk]))
     assert response.status_code == 200 and f"事项{count - 1}" in _text(response)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(reverse("notifications:channels", args=[world.township_a.pk]))
 
 
