@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from organisations.home import home_panel
+from workdays.access import may_edit_calendar
 from workdays.services import missing_next_year
 
 
@@ -12,7 +13,12 @@ def _missing(request, scope):
     year = missing_next_year(timezone.localdate())
     if year is None:
         return None
-    return {"template": "workdays/_partials/home_missing.html", "missing_year": year}
+    return {
+        "template": "workdays/_partials/home_missing.html",
+        "missing_year": year,
+        # a district leader sees the reviewers' panels too, but may only read the calendar
+        "can_edit": may_edit_calendar(request.user),
+    }
 
 
 home_panel("office", order=1)(_missing)

@@ -129,3 +129,16 @@ def test_the_calendar_reads_in_english(world, login):
         assert "Holidays 2026" in body and "Make-up working day" in body
     finally:
         translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_a_reader_is_warned_without_an_edit_link(world, login):
+    """The district leader sees the reviewers' home panels but may only read the calendar."""
+    edit = reverse("workdays:year_edit", args=[2027])
+    with time_machine.travel(at(dt.date(2026, 11, 2)), tick=False):
+        leader = login(world.district_leader).get(reverse("home")).content.decode()
+        reviewer = login(world.reviewer).get(reverse("home")).content.decode()
+    assert edit in reviewer
+    assert "2027年节假日安排尚未录入" in leader
+    assert edit not in leader
+    assert reverse("workdays:year_list") in leader
+    assert login(world.district_leader).get(edit).status_code == 403
