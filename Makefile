@@ -74,13 +74,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# District-scale benchmarks; needs DATABASE_URL pointing at PostgreSQL.
+# District-scale benchmarks; needs DATABASE_URL pointing at PostgreSQL (and, optionally,
+# BENCH_LARGE_DATABASE_URL at a second one for the dashboards at 2,000,000 records).
 bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL (PostgreSQL)"; exit 2; }
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-$$(printf 'x%.0s' {1..60})} ALLOWED_HOSTS=testserver HTTPS=false \
 	  $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-$$(printf 'x%.0s' {1..60})} ALLOWED_HOSTS=testserver HTTPS=false \
 	  $(PY) bench/prepare.py
+	@# BENCH_LARGE_DATABASE_URL: a second database with 10x the data; the dashboards run on both.
+	if [ -n "$$BENCH_LARGE_DATABASE_URL" ]; then \
+	  DATABASE_URL=$$BENCH_LARGE_DATABASE_URL DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-$$(printf 'x%.0s' {1..60})} ALLOWED_HOSTS=testserver HTTPS=false \
+	    $(PY) bench/prepare.py --records 2000000 --evidence 5000000 --tasks 50000; \
+	fi
 	$(PY) bench/run.py
 
 # Removes the virtualenv and caches only: the SQLite database and media under var/ are data.

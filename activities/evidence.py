@@ -5,6 +5,10 @@
   EXIF orientation applied, downscaled to at most `MAX_SIDE` px, saved as a JPEG without EXIF,
   with a thumbnail; the capture time and GPS position are kept as metadata. It raises
   `EvidenceError` (a Chinese message) for anything it does not accept.
+* `check_upload(file)` is the request's cheap part for activity records: size, type by the
+  first bytes, a picture's declared dimensions (the header only, the decompression-bomb guard);
+  it returns a `Staged` file that `activities.photos` processes in a Celery task with
+  `prepare_bytes` (the same work as `inspect_upload`).
 * `store(prepared)` writes the files under MEDIA_ROOT (content-addressed names, the user's
   file name never reaches the disk) and returns the names it created, so a failed submit
   can remove exactly those (`discard`).
@@ -12,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -26,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 try:  # HEIC photos from phones, when the HEIF plugin is installed here
     from pillow_heif import register_heif_opener
@@ -129,18 +134,90 @@ def clean_name(name: str) -> str:
     return name[:200] or "file"
 
 
-def inspect_upload(upload) -> Prepared:
-    """Check and prepare one uploaded file (raises EvidenceError with a Chinese message)."""
-    name = clean_name(upload.name)
-    if upload.size > file_limit():
+@dataclass
+class Staged:
+    """An upload checked cheaply in the request (nothing decoded, nothing hashed): what its bytes
+    say it is and the size its header declares. `activities.photos` processes it later."""
+
+    upload: object  # the UploadedFile (on disk when large: TemporaryFileUploadHandler)
+    original_name: str
+    kind: str
+    mime_type: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    stored: str = ""  # storage name of the kept original, filled in by the service
+
+
+def _unsupported(name: str) -> EvidenceError:
+    return EvidenceError(
+        _(
+            "文件“%(name)s”的类型不受支持：只接受照片（JPEG、PNG、WebP%(heic)s）和 PDF、Word（docx）、Excel（xlsx）文档。"
+        )
+        % {"name": name, "heic": _("、HEIC") if HEIF else ""}
+    )
+
+
+def _check_size(name: str, size: int) -> None:
+    if size > file_limit():
         raise EvidenceError(
             _("文件“%(name)s”超过 %(mb)s MB 的大小限制。")
             % {"name": name, "mb": settings.FILE_UPLOAD_MAX_MB}
         )
-    if upload.size == 0:
+    if size == 0:
         raise EvidenceError(_("文件“%(name)s”是空文件。") % {"name": name})
+
+
+def header_size(name: str, source) -> tuple[int, int]:
+    """The pixel size a picture's header declares, read without decoding any pixel; a picture
+    over IMAGE_MAX_PIXELS (a decompression bomb) or an unreadable header is refused."""
+    try:
+        with Image.open(source) as image:
+            size = image.size
+    except Image.DecompressionBombError as exc:
+        # Pillow itself refuses above twice its limit; its message carries the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise pixel_error(name, pixels=int(found.group(1)) if found else None) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise EvidenceError(_("照片“%(name)s”已损坏或无法读取。") % {"name": name}) from None
+    if size[0] * size[1] > settings.IMAGE_MAX_PIXELS:
+        raise pixel_error(name, size=size)
+    return size
+
+
+def check_upload(upload) -> Staged:
+    """The request's cheap check of one evidence file: its size, its type by its first bytes,
+    a picture's declared dimensions (header only), an Office document's zip directory. Reads a
+    few kilobytes whatever the file's size; raises EvidenceError (a Chinese message)."""
+    name = clean_name(upload.name)
+    _check_size(name, upload.size)
     upload.seek(0)
-    data = upload.read()
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    staged = Staged(upload=upload, original_name=name, kind="", mime_type=mime, size=upload.size)
+    if mime in IMAGE_TYPES:
+        staged.kind = "image"
+        staged.width, staged.height = header_size(name, upload)
+    elif mime == "application/pdf":
+        staged.kind = "document"
+    elif mime in DOCUMENT_TYPES or mime == "application/zip":
+        extension = _ooxml_extension(upload)
+        if not extension:
+            raise _unsupported(name)
+        staged.kind = "document"
+        staged.mime_type = next(m for m, ext in DOCUMENT_TYPES.items() if ext == extension)
+    else:
+        raise _unsupported(name)
+    upload.seek(0)
+    return staged
+
+
+def prepare_bytes(name: str, data: bytes) -> Prepared:
+    """The full processing of one file's bytes (the Celery task's part): hash, and for a photo
+    decode, EXIF, re-encode and thumbnail. Raises EvidenceError like `inspect_upload`."""
+    _check_size(name, len(data))
     digest = hashlib.sha256(data).hexdigest()
     kind = filetype.guess(data[:8192])
     mime = kind.mime if kind else ""
@@ -153,17 +230,24 @@ def inspect_upload(upload) -> Prepared:
         if extension:
             mime = next(m for m, ext in DOCUMENT_TYPES.items() if ext == extension)
             return _document(name, data, digest, mime, extension)
-    raise EvidenceError(
-        _(
-            "文件“%(name)s”的类型不受支持：只接受照片（JPEG、PNG、WebP%(heic)s）和 PDF、Word（docx）、Excel（xlsx）文档。"
-        )
-        % {"name": name, "heic": _("、HEIC") if HEIF else ""}
-    )
+    raise _unsupported(name)
 
 
-def _ooxml_extension(data: bytes) -> str | None:
+def inspect_upload(upload) -> Prepared:
+    """Check and prepare one uploaded file at once, in the caller's process (site photos, plans,
+    clippings; raises EvidenceError with a Chinese message). Activity records check cheaply with
+    `check_upload` and leave the rest to the worker."""
+    name = clean_name(upload.name)
+    _check_size(name, upload.size)
+    upload.seek(0)
+    return prepare_bytes(name, upload.read())
+
+
+def _ooxml_extension(data) -> str | None:
+    """`data`: the bytes, or a seekable file (only the zip's directory is read)."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(source) as archive:
             members = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
@@ -187,7 +271,25 @@ def _document(name: str, data: bytes, digest: str, mime: str, extension: str) ->
     )
 
 
+@contextlib.contextmanager
+def _whole_images_only():
+    """Decode strictly: WeasyPrint (imported by the same worker for reports) switches Pillow to
+    accept truncated images process-wide, which would turn a photo cut short in transfer into
+    evidence with a grey lower half. Processes decode one photo at a time (prefork, sync)."""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def _prepare_image(name: str, data: bytes, digest: str) -> Prepared:
+    with _whole_images_only():
+        return _decode_image(name, data, digest)
+
+
+def _decode_image(name: str, data: bytes, digest: str) -> Prepared:
     broken = EvidenceError(_("照片“%(name)s”已损坏或无法读取。") % {"name": name})
     try:
         # Opening reads the header only; the size it declares is checked before any decoding.

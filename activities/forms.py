@@ -32,8 +32,8 @@ class MultipleFileField(forms.FileField):
 
 
 class RecordForm(forms.ModelForm):
-    """The liaison's filing form. `clean_files` returns checked, re-encoded uploads
-    (`evidence.Prepared`), so the service only stores what passed."""
+    """The liaison's filing form. `clean_files` returns the uploads checked cheaply
+    (`evidence.Staged`), so the service only keeps what passed; the worker processes them."""
 
     unit = forms.ModelChoiceField(label=_("填报单位"), queryset=Organisation.objects.none())
     files = MultipleFileField(
@@ -169,15 +169,17 @@ class RecordForm(forms.ModelForm):
 
     def clean_files(self):
         uploads = self.cleaned_data.get("files") or []
-        existing = self.record.evidence.count() if self.record is not None and self.record.pk else 0
+        existing = services.evidence_count(self.record)
         try:  # counted before any file is read, so fifty photos cost nothing to refuse
             evidence.check_file_count(existing, len(uploads))
         except evidence.EvidenceError as exc:
             raise ValidationError(str(exc)) from exc
+        # Only the cheap checks here (type by content, declared size): decoding, EXIF,
+        # re-encoding, thumbnails and hashing run in the Celery worker (activities.photos).
         prepared, errors = [], []
         for upload in uploads:
             try:
-                prepared.append(evidence.inspect_upload(upload))
+                prepared.append(evidence.check_upload(upload))
             except evidence.EvidenceError as exc:
                 errors.append(str(exc))
         if errors:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -227,6 +230,88 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+
+def staging_path(instance: EvidenceUpload, filename: str) -> str:
+    # Originals wait here (outside evidence/, which `purge_files` sweeps) until processed.
+    return f"uploads/pending/{uuid.uuid4().hex}"
+
+
+class EvidenceUploadQuerySet(ScopedQuerySet):
+    township_lookup = "record__township"
+    unit_lookup = "record__unit"
+
+    def open(self):
+        """Uploads that are not evidence (yet): still being processed, or failed."""
+        return self.exclude(state=EvidenceUpload.State.DONE)
+
+
+class EvidenceUpload(models.Model):
+    """A file a liaison uploaded to a record, from the request until it is processed.
+
+    The request only checks it cheaply (type by its bytes, declared size, limits) and keeps the
+    original under uploads/pending/; a Celery task (`activities.photos`) decodes it, reads its
+    EXIF, re-encodes it, makes the thumbnail, hashes it and only then creates the `Evidence` row.
+    So an `Evidence` row is always a processed file: nothing that lists or counts evidence (the
+    review queue, ledgers, the dossier, assessments) ever sees a file still being processed or
+    one that failed. A failed upload keeps its reason and blocks submitting the record until it
+    is removed.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("处理中")
+        DONE = "done", _("已处理")
+        FAILED = "failed", _("处理失败")
+
+    record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="uploads")
+    kind = models.CharField(_("类型"), max_length=10, choices=Evidence.Kind.choices)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    # As the header declares them (before EXIF rotation); the processed photo has its own.
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    staged = models.FileField(upload_to=staging_path, max_length=200, blank=True)
+    state = models.CharField(
+        _("处理状态"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    reason = models.TextField(_("失败原因"), blank=True)
+    # A run claims the upload (`run_token`, the task id, and `started_at`); a run that does not
+    # end within PHOTO_STALE_SECONDS was interrupted and the beat job hands the upload over
+    # again; after PHOTO_MAX_ATTEMPTS interrupted runs it fails with that reason.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    run_token = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.OneToOneField(
+        Evidence, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = EvidenceUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["record", "state"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="upload_pending_since",
+            ),
+        ]
+        verbose_name = _("待处理的上传文件")
+        verbose_name_plural = _("待处理的上传文件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == Evidence.Kind.IMAGE
 
 
 class ActivityMeasure(models.Model):

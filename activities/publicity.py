@@ -9,7 +9,9 @@
   figure has the list filter that shows exactly its items (`drill`);
 * `channel_totals(campaign)` — approved items per channel for a campaign: what the work report
   and the year-end indicator read;
-* `year_end_points(counts)` — the 新闻宣传 indicator computed from approved items.
+* `year_end_points(counts)` — the 新闻宣传 indicator computed from approved items;
+* `listed_items(user, query)` — the items the list page shows for these filters (and its
+  Excel export writes).
 
 Only approved items count (`PublicityItem.objects.counted()`).
 """
@@ -272,3 +274,20 @@ def year_end_points(counts: dict[str, int]) -> Decimal:
         Decimal(0),
     )
     return min(points, YEAR_END_MAX).quantize(Decimal("0.1"))
+
+
+def listed_items(user, query):
+    """(items, filter form): the items the user may read, narrowed by the list's filters.
+    An empty query lists everything the user may read; an invalid one lists nothing."""
+    from activities.forms_publicity import PublicityFilterForm
+    from organisations.models import Organisation
+
+    items = PublicityItem.objects.visible_to(user)
+    form = PublicityFilterForm(
+        query or None,
+        campaigns=Campaign.objects.visible_to(user).order_by("-year"),
+        units=Organisation.objects.visible_to(user).units().order_by("name"),
+    )
+    if query:
+        items = form.apply(items)
+    return items, form

@@ -2,7 +2,8 @@
 
 Every state change runs in one transaction and follows the same steps:
 
-1. slow work first, outside any lock (photos are checked and re-encoded by the form);
+1. slow work first, outside any lock (files are checked cheaply by the form; photos are
+   decoded, re-encoded and hashed later by the Celery worker, `activities.photos`);
 2. lock the record's row (`select_for_update`; several rows in id order, so an original is
    always locked before its pending edit) and re-check, on the row as it is now, the state the
    change needs and, when the caller passes one, the `version` its form showed. A stale or
@@ -34,8 +35,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from activities import evidence as files
-from activities import recount
-from activities.models import ActivityRecord, Evidence
+from activities import photos, recount
+from activities.models import ActivityRecord, Evidence, EvidenceUpload
 from audit.models import AuditEvent
 from audit.services import record_event
 from campaigns.models import Campaign, Task
@@ -116,9 +117,27 @@ def check_date(date: dt.date, campaign: Campaign, today: dt.date | None = None) 
 
 
 def evidence_total(record: ActivityRecord | None) -> int:
+    """Bytes of the record's evidence, counting files still being processed (or failed)."""
     if record is None or record.pk is None:
         return 0
-    return record.evidence.aggregate(total=Sum("size"))["total"] or 0
+    done = record.evidence.aggregate(total=Sum("size"))["total"] or 0
+    waiting = EvidenceUpload.objects.filter(record=record).open().aggregate(total=Sum("size"))
+    return done + (waiting["total"] or 0)
+
+
+def evidence_count(record: ActivityRecord | None) -> int:
+    """Files on the record, counting those still being processed (or failed)."""
+    if record is None or record.pk is None:
+        return 0
+    return record.evidence.count() + EvidenceUpload.objects.filter(record=record).open().count()
+
+
+def _has_evidence(record: ActivityRecord) -> bool:
+    """Evidence, or a file being processed into evidence (a failed one does not count)."""
+    return (
+        record.evidence.exists()
+        or EvidenceUpload.objects.filter(record=record, state=EvidenceUpload.State.PENDING).exists()
+    )
 
 
 def _family(record: ActivityRecord) -> set[int]:
@@ -130,15 +149,29 @@ def _family(record: ActivityRecord) -> set[int]:
     return ids
 
 
-def _attach(record: ActivityRecord, uploads: Sequence[files.Prepared], by) -> list[str]:
-    """Store the files and create their rows; return the names of files written now."""
+def _attach(record: ActivityRecord, uploads: Sequence, by) -> list[str]:
+    """Attach the uploads: files checked in the request (`evidence.Staged`) are kept and
+    queued for the worker (their ids in `record._queued_uploads`, dispatched after commit);
+    files already processed (`evidence.Prepared`: demo data, scripts) are stored and their
+    evidence rows created now. Returns the names of processed files written now."""
     if not uploads:
         return []
-    files.check_file_count(record.evidence.count(), len(uploads))
+    files.check_file_count(evidence_count(record), len(uploads))
     if evidence_total(record) + sum(p.size for p in uploads) > files.record_limit():
         raise files.EvidenceError(
             _("本条记录的佐证材料合计超过 %(mb)s MB。") % {"mb": settings.RECORD_UPLOAD_MAX_MB}
         )
+    staged = [u for u in uploads if isinstance(u, files.Staged)]
+    if staged:
+        try:
+            ids = photos.stage(record, staged, by)
+        except BaseException:
+            photos.discard_staged(staged)
+            raise
+        record._queued_uploads = [*getattr(record, "_queued_uploads", []), *ids]
+    uploads = [u for u in uploads if not isinstance(u, files.Staged)]
+    if not uploads:
+        return []
     shas = {p.sha256 for p in uploads}
     # A file already filed with another record, or already among this record's own files
     # (an edit sent twice, the same photo picked twice), is flagged. The approved original of
@@ -249,8 +282,10 @@ def _write_record(record, *, data: dict, tasks, uploads, by, submit: bool, reaso
     _save(record, by, reason)
     record.tasks.set(tasks)
     _attach(record, uploads, by)
-    if submit and not record.evidence.exists():
-        raise files.EvidenceError(_("提交审核前请至少上传一份佐证材料（照片或签到表等）。"))
+    if submit:
+        photos.check_submittable(record)
+        if not _has_evidence(record):
+            raise files.EvidenceError(_("提交审核前请至少上传一份佐证材料（照片或签到表等）。"))
     return record
 
 
@@ -260,6 +295,8 @@ def _with_cleanup(fn, *args, **kwargs):
     before = set()
     uploads = kwargs.get("uploads") or []
     for prepared in uploads:
+        if isinstance(prepared, files.Staged):
+            continue
         for name in (prepared.file_name, prepared.thumbnail_name):
             if default_storage.exists(name):
                 before.add(name)
@@ -267,6 +304,9 @@ def _with_cleanup(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except BaseException:
         for prepared in uploads:
+            if isinstance(prepared, files.Staged):
+                photos.discard_staged([prepared])
+                continue
             for name in (prepared.stored_file, prepared.stored_thumbnail):
                 if name and name not in before:
                     files.delete_unreferenced({name})
@@ -311,7 +351,7 @@ def file_record(
         return record
 
     try:
-        return _with_cleanup(write, uploads=uploads)
+        record = _with_cleanup(write, uploads=uploads)
     except IntegrityError:
         # The unique token: the other POST got there first (its INSERT made ours wait until
         # it committed, so it is visible now). No file of ours was written yet.
@@ -319,6 +359,9 @@ def file_record(
         if existing is None:
             raise
         raise AlreadyFiled(existing) from None
+    photos.dispatch(getattr(record, "_queued_uploads", []))
+    record._queued_uploads = []
+    return record
 
 
 def update_record(
@@ -354,7 +397,9 @@ def update_record(
         return locked
 
     locked = _with_cleanup(write, uploads=uploads)
+    queued = getattr(locked, "_queued_uploads", [])
     _copy_back(record, locked)
+    photos.dispatch(queued)
     return record
 
 
@@ -363,7 +408,11 @@ def submit_record(record: ActivityRecord, by, version: int | None = None) -> Act
     locked = _lock_one(record, version)
     if not locked.is_editable:
         raise _stale(locked)
-    if not locked.evidence.exists():
+    try:
+        photos.check_submittable(locked)
+    except files.EvidenceError as exc:
+        raise ValidationError(str(exc)) from None
+    if not _has_evidence(locked):
         raise ValidationError(_("提交审核前请至少上传一份佐证材料（照片或签到表等）。"))
     locked.status = Status.SUBMITTED
     locked.submitted_at = timezone.now()
@@ -435,6 +484,10 @@ def approve_record(record: ActivityRecord, by, version: int | None = None) -> Ac
             _("只有待审核的记录才能通过（该记录现为“%(status)s”）。")
             % {"status": locked.get_status_display()}
         )
+    try:
+        photos.check_approvable(locked)
+    except files.EvidenceError as exc:
+        raise ValidationError(str(exc)) from None
     if locked.revision_of_id and locked.revision_of_id not in rows:
         rows.update(_lock(locked.revision_of_id))
     touched = [locked.revision_of_id or locked.pk]  # an approved edit changes its original
@@ -507,10 +560,12 @@ def bulk_approve(
         "revision_of_id", flat=True
     )
     rows = _lock(*ids, *originals)
+    blocked = photos.blocked_records(ids)  # files still processing or failed: not yet
     pending = [
         rows[pk]
         for pk in sorted(ids)
         if pk in rows
+        and pk not in blocked
         and rows[pk].status == Status.SUBMITTED
         and (versions is None or versions.get(pk) in (None, rows[pk].version))
     ]
@@ -596,8 +651,10 @@ def delete_record(record: ActivityRecord, by, version: int | None = None) -> Non
     for item in locked.evidence.all():
         item._history_user = by
         item.delete()
+    originals = [u.staged.name for u in locked.uploads.all() if u.staged]
     locked._history_user = by
     locked.delete()
+    transaction.on_commit(lambda: files.discard(originals))
     recount.records_changed(before=before.values())
 
 
@@ -626,6 +683,23 @@ def remove_evidence(item: Evidence, by, version: int | None = None) -> None:
     item._history_user = by
     item.delete()
     _save(record, by, _("删除佐证材料"))
+
+
+@transaction.atomic
+def remove_upload(upload: EvidenceUpload, by, version: int | None = None) -> None:
+    """Remove a file still being processed, or one that failed, from an editable record (a
+    run processing it meanwhile finds it gone and writes nothing)."""
+    record = _lock_one(upload.record_id, version)
+    if not record.is_editable:
+        raise _stale(record)
+    upload = EvidenceUpload.objects.filter(pk=upload.pk, record=record).open().first()
+    if upload is None:
+        raise StaleRecord(_("该文件已处理完毕或已被删除，请刷新后再操作。"))
+    original = upload.staged.name
+    upload.delete()
+    _save(record, by, _("删除未处理的佐证材料"))
+    if original:
+        transaction.on_commit(lambda: files.discard([original]))
 
 
 # --- corrections in the admin --------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from activities import export, ledger, measures, services
+from activities import ledger, measures, photos, services
 from activities.access import (
     can_edit,
     can_review,
@@ -31,21 +31,37 @@ from activities.access import (
     get_evidence_for_review,
     get_record_for,
     get_record_for_review,
+    get_upload_for,
+    ledger_campaign_for,
+    ledger_scope_for,
     require_filer,
 )
 from activities.evidence import EvidenceError
 from activities.forms import RecordFilterForm, RecordForm, ReturnForm, WithdrawForm
-from activities.models import ActivityRecord, Evidence
-from audit.models import AuditEvent
-from audit.services import record_event
+from activities.models import ActivityRecord, Evidence, EvidenceUpload
 from campaigns.models import Campaign
 from organisations.access import scope_for
-from organisations.models import Domain, Organisation
+from organisations.models import Organisation
 from organisations.params import parse_id
 
 Status = ActivityRecord.Status
 PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 25
+
+
+def _mark_uploads(records) -> None:
+    """Set `uploads_pending` / `uploads_failed` (files not yet evidence) on a page of records:
+    one small query by id."""
+    states = set(
+        EvidenceUpload.objects.filter(record_id__in=[r.pk for r in records])
+        .open()
+        .order_by()
+        .values_list("record_id", "state")
+        .distinct()
+    )
+    for record in records:
+        record.uploads_pending = (record.pk, EvidenceUpload.State.PENDING) in states
+        record.uploads_failed = (record.pk, EvidenceUpload.State.FAILED) in states
 
 
 def _mark(records) -> None:
@@ -183,7 +199,12 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "activities/record_form.html",
-        {"form": form, "record": record, "evidence": record.evidence.all()},
+        {
+            "form": form,
+            "record": record,
+            "evidence": record.evidence.all(),
+            **_uploads_context(record),
+        },
     )
 
 
@@ -279,6 +300,22 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def upload_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a file still being processed, or one that failed, from an editable record."""
+    item = get_upload_for(request.user, pk, write=True)
+    try:
+        services.remove_upload(item, request.user, version=_version(request))
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已删除：%(name)s") % {"name": item.original_name})
+    if request.POST.get("next") == "detail":
+        return redirect("activities:record_detail", item.record_id)
+    return redirect("activities:record_edit", item.record_id)
+
+
+@login_required
+@require_POST
 def evidence_representative(request: HttpRequest, pk: int) -> HttpResponse:
     """Office staff mark (or unmark) a photo as representative for the acceptance dossier."""
     item = get_evidence_for_review(request.user, pk)
@@ -346,6 +383,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "evidence": evidence,
+            **_uploads_context(record),
             "duplicates": duplicates,
             "pending": pending,
             "tasks": record.tasks.all(),
@@ -354,6 +392,35 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_delete": can_edit(scope, record) and services.may_delete(record),
             "return_form": ReturnForm(),
             "measure": measures.measures_for(record.township_id)[record.type],
+        },
+    )
+
+
+def _uploads_context(record) -> dict:
+    uploads = photos.open_uploads(record)
+    return {
+        "uploads": uploads,
+        "processing": any(u.state == EvidenceUpload.State.PENDING for u in uploads),
+        "failed_uploads": [u for u in uploads if u.state == EvidenceUpload.State.FAILED],
+    }
+
+
+@login_required
+@require_GET
+def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record's evidence card alone: what the record page polls while files are being
+    processed (htmx); without JavaScript the page says to refresh."""
+    record = get_record_for(request.user, pk)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "activities/_partials/evidence_card.html",
+        {
+            "record": record,
+            "evidence": list(record.evidence.all()),
+            **_uploads_context(record),
+            "can_edit": can_edit(scope, record),
+            "can_review": can_review(scope, record),
         },
     )
 
@@ -429,6 +496,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(records, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     _mark(page.object_list)
+    _mark_uploads(page.object_list)
     return render(
         request,
         "activities/review_queue.html",
@@ -450,6 +518,7 @@ def _row(request, record, **extra) -> HttpResponse:
     if record is None:  # an approved edit is merged into its original
         return HttpResponse("")
     _mark([record])
+    _mark_uploads([record])
     form = extra.pop("form", None)
     if form is not None and form.errors:
         extra["error_reason"] = "; ".join(form.errors.get("reason", []))
@@ -538,46 +607,11 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign(request) -> Campaign:
-    campaigns = Campaign.objects.visible_to(request.user).select_related("township")
-    pk = request.GET.get("campaign")
-    if pk:
-        campaign = campaigns.filter(pk=parse_id(pk)).first() if parse_id(pk) else None
-    else:
-        campaign = campaigns.order_by("-year", "township__name").first()
-    if campaign is None:
-        raise Http404
-    return campaign
+    return ledger_campaign_for(request.user, request.GET.get("campaign"))
 
 
 def _ledger_scope(request, campaign):
-    """(unit, domain) the ledger is narrowed to; liaisons only ever see their own unit."""
-    scope = scope_for(request.user)
-    reads = scope.reads_township(campaign.township_id, campaign.township.district_id)
-    unit = None
-    unit_id = request.GET.get("unit", "")
-    if unit_id:
-        unit = (
-            Organisation.objects.visible_to(request.user)
-            .units()
-            .filter(pk=parse_id(unit_id) or 0, township_id=campaign.township_id)
-            .first()
-        )
-        if unit is None:
-            raise Http404
-        if not reads and not scope.files_for_unit(unit.pk):
-            raise Http404
-    elif not reads:
-        mine = [u for u, t in scope.unit_townships.items() if t == campaign.township_id]
-        if not mine:
-            raise Http404
-        unit = Organisation.objects.get(pk=sorted(mine)[0])
-    domain = None
-    code = request.GET.get("domain", "")
-    if code:
-        domain = Domain.objects.filter(code=code).first()
-        if domain is None:
-            raise Http404
-    return unit, domain
+    return ledger_scope_for(request.user, campaign, request.GET)
 
 
 @login_required
@@ -613,27 +647,6 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
-
-
-@login_required
-def ledger_export(request: HttpRequest) -> HttpResponse:
-    campaign = _campaign(request)
-    unit, domain = _ledger_scope(request, campaign)
-    content = export.ledger_workbook(campaign, unit=unit, domain=domain)
-    filename = f"{campaign.name}-活动台账.xlsx"
-    record_event(
-        AuditEvent.Kind.EXPORT,
-        request=request,
-        obj=campaign,
-        detail=_("导出活动台账 %(filters)s") % {"filters": request.GET.urlencode()},
-    )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    from django.utils.encoding import escape_uri_path
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities import publicity
-from activities.forms_publicity import PublicityFilterForm, PublicityForm, PublicityReviewForm
+from activities.forms_publicity import PublicityForm, PublicityReviewForm
 from activities.models import PublicityItem
 from campaigns.models import Campaign
 from organisations.access import Scope, get_object_for, scope_for
@@ -60,14 +60,7 @@ def _errors(form) -> str:
 @require_GET
 def publicity_list(request: HttpRequest) -> HttpResponse:
     scope = _require_reader(request.user)
-    items = PublicityItem.objects.visible_to(request.user)
-    form = PublicityFilterForm(
-        request.GET or None,
-        campaigns=Campaign.objects.visible_to(request.user).order_by("-year"),
-        units=Organisation.objects.visible_to(request.user).units().order_by("name"),
-    )
-    if request.GET:
-        items = form.apply(items)
+    items, form = publicity.listed_items(request.user, request.GET)
     items = items.select_related("unit").order_by("-published_on", "-id")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -79,6 +72,8 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "query": query.urlencode(),
+            # the filters the Excel export takes (reports.exports), as hidden fields
+            "export_filters": [(k, v) for k, v in query.items() if k != "page" and v],
             "can_file": scope.is_liaison,
             "can_review": scope.is_office,
         },

@@ -11,7 +11,9 @@ register in `sites` — so "宣传栏内容定期更新" is scored from the date
 
 `LedgerCounts.load(unit_ids, township_ids, year)` reads every count it needs in ONE grouped
 query (two when position items are scored), whatever the number of sites and items, so
-scoring a whole district stays fast.
+scoring a whole district stays fast. It reads the record tallies (`dashboard.models.RecordTally`:
+approved records per unit, domain, month and type, kept equal to the records by
+`activities.recount`), not the records: the cost does not grow with the ledger.
 """
 
 from __future__ import annotations
@@ -21,9 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
-
-from activities.models import ActivityRecord
+from django.db.models import Count, Q, Sum
 
 
 @dataclass
@@ -45,20 +45,27 @@ class LedgerCounts:
             return counts
         if positions:
             counts._load_positions(year, unit_ids, township_ids)
+        from dashboard.models import RecordTally
+
         rows = (
-            ActivityRecord.objects.counted()
-            .filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+            RecordTally.objects.filter(
+                month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 31)
+            )
             .filter(Q(unit_id__in=unit_ids) | Q(township_id__in=township_ids))
             .order_by()
             .values_list("township_id", "unit_id", "type", "domain_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Sum("records"))
         )
+        counts.add_rows(rows, unit_ids, township_ids)
+        return counts
+
+    def add_rows(self, rows, unit_ids=(), township_ids=()) -> None:
+        """Count (township id, unit id, type, domain id, approved records) rows in."""
         for township_id, unit_id, type_, domain_id, n in rows:
             if unit_id in unit_ids:
-                counts.by_unit[unit_id].append((type_, domain_id, n))
+                self.by_unit[unit_id].append((type_, domain_id, n))
             if township_id in township_ids:
-                counts.by_township[township_id].append((type_, domain_id, n))
-        return counts
+                self.by_township[township_id].append((type_, domain_id, n))
 
     def _load_positions(self, year: int, unit_ids: set, township_ids: set) -> None:
         from sites.models import Position

@@ -16,7 +16,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.db import connection, reset_queries
 from django.test import Client
@@ -31,6 +31,10 @@ class Figure:
     queries: int | None
     peak_mib: float | None
     note: str = ""
+    # further measured values kept in results.json (e.g. a PDF's CPU seconds, pages, the load)
+    extra: dict = field(default_factory=dict)
+    # the size of the data the figure ran on (bench/run.py: the database's activity records)
+    records: int | None = None
 
     def line(self) -> str:
         def fmt(value, spec):
@@ -38,12 +42,15 @@ class Figure:
 
         return (
             f"{self.name:<48} p50 {fmt(self.p50_ms, '8.1f')} ms  p95 {fmt(self.p95_ms, '8.1f')} ms  "
-            f"queries {fmt(self.queries, '4d')}  peak {fmt(self.peak_mib, '7.1f')} MiB  {self.note}"
+            f"queries {fmt(self.queries, '4d')}  peak {fmt(self.peak_mib, '7.1f')} MiB  "
+            f"[{fmt(self.records, ',d')} records]  {self.note}"
         )
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data.pop("note")
+        if not data["extra"]:
+            data.pop("extra")
         return data
 
 
@@ -61,6 +68,7 @@ class Harness:
         self.runs = runs
         self.warmup = warmup
         self.figures: list[Figure] = []
+        self.records: int | None = None  # the data size every figure recorded now ran on
 
     def client_for(self, username: str) -> Client:
         from organisations.models import User
@@ -143,5 +151,7 @@ class Harness:
         return self.call(name, hit, **kwargs)
 
     def record(self, figure: Figure) -> None:
+        if figure.records is None:
+            figure.records = self.records
         self.figures.append(figure)
         print(figure.line(), flush=True)

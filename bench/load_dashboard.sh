@@ -16,10 +16,12 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-30}
 CONNECTIONS=${2:-50}
 PORT=${PORT:-18765}
-WORKERS=${WORKERS:-4}
+WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}  # gunicorn's rule: 2 × cores + 1
 export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost
 export SECRET_KEY=${SECRET_KEY:-load-test-only-$(printf 'x%.0s' {1..60})}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/7}
+# The session is made with force_login: no second-factor step in between (as bench/run.py).
+export TWO_FACTOR_REQUIRED=${TWO_FACTOR_REQUIRED:-false}
 USER_NAME=${USER_NAME:-bench-office-0}
 URL_PATH=${URL_PATH:-/dashboard/township/}
 

@@ -184,8 +184,36 @@ class PhaseForm(forms.ModelForm):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["kind", "title", "due_date", "description"]
-        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["kind", "title", "notice_date", "due_workdays", "due_date", "description"]
+        widgets = {
+            "due_date": DateInput(),
+            "notice_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].required = False
+        self.fields["due_date"].help_text = _("按工作日计算期限时可不填，保存时自动推算。")
+
+    def clean(self):
+        data = super().clean()
+        notice, workdays, due = (
+            data.get("notice_date"),
+            data.get("due_workdays"),
+            data.get("due_date"),
+        )
+        if workdays is not None and workdays <= 0:
+            self.add_error("due_workdays", _("工作日期限须大于0。"))
+        elif workdays and not notice:
+            self.add_error("notice_date", _("按工作日计算期限，须填写收到通知日期。"))
+        elif workdays and notice:
+            from workdays.days import add_workdays
+
+            data["due_date"] = add_workdays(notice, workdays)
+        elif not due and not data.get("DELETE"):
+            self.add_error("due_date", _("请填写截止日期，或按工作日填写期限。"))
+        return data
 
 
 class CampaignFormSet(BaseInlineFormSet):
@@ -297,7 +325,10 @@ class TaskForm(forms.ModelForm):
             "target_base",
             "recurrence",
             "start_date",
+            "due_workdays",
             "due_date",
+            "roll_to_workday",
+            "is_urgent",
             "activity_types",
         ]
         widgets = {
@@ -317,6 +348,10 @@ class TaskForm(forms.ModelForm):
         if not self.instance.pk:
             self.fields["start_date"].initial = campaign.start_date
             self.fields["due_date"].initial = campaign.end_date
+        # counted in working days, the due date is worked out: it may be left empty
+        self.fields["due_date"].required = False
+        self.fields["due_date"].help_text = _("按工作日计算期限时可不填，保存时自动推算。")
+        self.fields["start_date"].help_text = _("按工作日计算期限时，即收到通知的日期。")
 
     def clean_target_count(self):
         value = self.cleaned_data["target_count"]
@@ -332,6 +367,15 @@ class TaskForm(forms.ModelForm):
 def clean_task_data(form, data: dict, campaign: Campaign, task_pk=None) -> dict:
     """Rules shared by the form and the Excel import (errors land on `form` fields)."""
     start, due = data.get("start_date"), data.get("due_date")
+    workdays = data.get("due_workdays")
+    if workdays is not None and workdays <= 0:
+        form.add_error("due_workdays", _("工作日期限须大于0。"))
+    elif workdays and start:
+        from workdays.days import add_workdays
+
+        due = data["due_date"] = add_workdays(start, workdays)
+    elif not due and "due_date" in form.fields:
+        form.add_error("due_date", _("请填写截止日期，或按工作日填写期限。"))
     if start and due and due < start:
         form.add_error("due_date", _("截止日期不能早于开始日期。"))
     if data.get("measure") == Task.Measure.PERCENT and not data.get("target_base"):

@@ -221,6 +221,16 @@ class Milestone(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=100)
     due_date = models.DateField(_("截止日期"))
+    # "收到通知后 5 个工作日内": the due date is counted in working days from the notice date
+    notice_date = models.DateField(
+        _("收到通知日期"), null=True, blank=True, help_text=_("按工作日计算期限时的起算日。")
+    )
+    due_workdays = models.PositiveSmallIntegerField(
+        _("期限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("如“收到通知后5个工作日内”填5：截止日期按工作日历自动推算。"),
+    )
     description = models.TextField(_("说明"), blank=True)
 
     history = HistoricalRecords()
@@ -291,6 +301,26 @@ class Task(models.Model):
     )
     start_date = models.DateField(_("开始日期"))
     due_date = models.DateField(_("截止日期"))
+    # Working days (workdays app): a due date counted in working days from the start date (the
+    # day the notice was received), moved off holidays, and chased on holidays when urgent.
+    due_workdays = models.PositiveSmallIntegerField(
+        _("期限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("如“收到通知后5个工作日内”填5：截止日期按开始日期加5个工作日推算。"),
+    )
+    roll_to_workday = models.BooleanField(
+        _("截止日遇节假日顺延"),
+        default=False,
+        db_default=False,
+        help_text=_("截止日期落在周末或法定节假日时，顺延到下一个工作日（各期间同样顺延）。"),
+    )
+    is_urgent = models.BooleanField(
+        _("紧急任务"),
+        default=False,
+        db_default=False,
+        help_text=_("逾期后在节假日也照常催办；其他提醒在节假日暂缓到下一个工作日。"),
+    )
     # Activity type codes (activities.types.ActivityType) that count toward this task; empty = any.
     activity_types = models.JSONField(_("计入的活动类型"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -326,13 +356,27 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def uses_workdays(self) -> bool:
+        return bool(self.due_workdays) or self.roll_to_workday
+
+    def calendar_note(self) -> str:
+        """ "2027年节假日安排未录入，按周末推算" when the due date was worked out over a year
+        whose holidays nobody entered; "" otherwise."""
+        if not self.uses_workdays:
+            return ""
+        from workdays.days import assumption_note
+
+        return assumption_note(self.start_date, self.due_date)
+
 
 class TaskPeriod(models.Model):
     """One period of a task with its own due date (a semester, a quarter, or the whole task)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="periods")
     index = models.PositiveSmallIntegerField(_("序号"))
-    label = models.CharField(_("期间"), max_length=40)
+    # A language-neutral code ("month:2026-05", "whole"; campaigns.periods), named at display.
+    code = models.CharField(_("期间"), max_length=40)
     start_date = models.DateField(_("开始日期"))
     due_date = models.DateField(_("截止日期"))
     # Stored aggregate, written only by campaigns.progress (records_changed / recompute_tasks):
@@ -354,11 +398,61 @@ class TaskPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.task} · {self.label}"
 
+    @property
+    def label(self) -> str:
+        """The period's name in the reader's language (全程, 2026年5月, Q2 2026 …)."""
+        from campaigns.periods import period_label
+
+        return period_label(self.code)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        """A free-text name (a test's, an import's): kept as it is and shown as it is."""
+        self.code = value
+
     def status(self, today: dt.date) -> str:
         """not_started / in_progress / done / overdue for this period on `today`."""
         from campaigns.progress import period_status
 
         return period_status(self.achieved, self.task.target_count, self.due_date, today)
+
+
+# Task.open_due of a task whose every period is done (NULL on the task) as TaskTally stores it:
+# a real date after every due date, so the tally's key has no NULL in it.
+ALL_DONE = dt.date(9999, 12, 31)
+
+
+class TaskTally(models.Model):
+    """Tasks counted per campaign, lead unit, domain and state: how many tasks have this
+    `open_due` (the due date of their earliest period not done, `ALL_DONE` when every period is
+    done) and this `has_progress`.
+
+    A task's status on any day follows from these two (`dashboard.metrics.task_q`), so the
+    dashboards count done / open / overdue tasks per unit and domain from a few hundred rows
+    whatever the number of tasks and records. Written only by `campaigns.progress` (the task
+    state it keeps, and the task saves and deletes it is told about); `tests/test_stored_figures`
+    proves it equals what the tasks say.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="task_tallies")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
+    open_due = models.DateField(_("最早未完成期限"))
+    has_progress = models.BooleanField(_("已有进展"))
+    tasks = models.IntegerField(_("任务数"), default=0)
+
+    class Meta:
+        verbose_name = _("任务汇总")
+        verbose_name_plural = _("任务汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "domain", "open_due", "has_progress"],
+                name="task_tally_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.unit_id} {self.domain_id} {self.open_due}: {self.tasks}"
 
 
 def unit_plan_path(instance: UnitPlan, filename: str) -> str:

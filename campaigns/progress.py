@@ -40,6 +40,14 @@ filter_tasks_by_status(tasks_qs, status, today) / overdue_tasks(tasks_qs, today)
     Ordering tasks by `open_due` (nulls last) puts the next due (or overdue) period first.
 domain_counts(campaign, today) -> list[DomainCount]
     Per campaign domain: tasks total, done, overdue (two queries whatever the campaign size).
+
+The task tally (`TaskTally`: tasks per campaign, lead unit, domain, `open_due`, `has_progress`)
+is kept here too, by the same writers: every change of a task's state, lead unit, domain or
+campaign moves it from one tally row to another (`_apply_tally`), read under the task's row lock
+so that the moves add up whatever the order of concurrent changes. Task saves and deletes reach
+it through `task_saving` / `task_saved` / `task_deleting` / `task_deleted` (campaigns.apps);
+bulk loads call `rebuild_task_tallies`. `computed_task_tallies` / `stored_task_tallies` are
+the definition and the stored figure, for tests and for checking a database.
 """
 
 from __future__ import annotations
@@ -49,13 +57,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import Least
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import CampaignDomain, Task, TaskPeriod
+from campaigns.models import ALL_DONE, CampaignDomain, Task, TaskPeriod, TaskTally
 
 
 class Status(models.TextChoices):
@@ -184,15 +192,161 @@ def _store_task_state(task_ids, periods) -> None:
     for _pk, task_id, due, achieved in periods:
         by_task[task_id].append((due, achieved))
     stale = []
-    for task in Task.objects.filter(pk__in=task_ids).only(
-        "pk", "target_count", "open_due", "has_progress"
-    ):
+    moves: dict[tuple, int] = defaultdict(int)
+    # Under the task rows' lock (tasks_changed took it already; a period saved on its own takes
+    # it here): the state read is the one every tally row counts the task in.
+    tasks = _locked(Task.objects.filter(pk__in=task_ids)).only(
+        "pk", "target_count", "open_due", "has_progress", "campaign_id", "lead_unit_id", "domain_id"
+    )
+    for task in tasks:
         open_due, has_progress = task_state(task.target_count, by_task[task.pk])
         if (task.open_due, task.has_progress) != (open_due, has_progress):
+            moves[_tally_key(task)] -= 1
             task.open_due, task.has_progress = open_due, has_progress
+            moves[_tally_key(task)] += 1
             stale.append(task)
     if stale:
         Task.objects.bulk_update(stale, ["open_due", "has_progress"], batch_size=1000)
+        _apply_tally(moves)
+
+
+# --- the task tally ----------------------------------------------------------------------
+
+TALLY_KEY = ("campaign_id", "unit_id", "domain_id", "open_due", "has_progress")
+
+
+def _locked(tasks):
+    """The task rows locked (in id order) when inside a transaction; a plain read otherwise
+    (autocommit: a single statement has nothing to interleave with)."""
+    if connection.in_atomic_block and connection.features.has_select_for_update:
+        return tasks.select_for_update(no_key=True).order_by("pk")
+    return tasks
+
+
+def _tally_key(task) -> tuple:
+    return (
+        task.campaign_id,
+        task.lead_unit_id,
+        task.domain_id,
+        task.open_due or ALL_DONE,
+        bool(task.has_progress),
+    )
+
+
+def _apply_tally(moves: dict[tuple, int]) -> None:
+    """Add each delta to its tally row, in key order (two transactions moving tasks between
+    the same rows lock them in the same order). A row gained is inserted or added to (one
+    statement, safe against a concurrent insert of the same row); a row lost is only ever one
+    the task was counted in, so it exists and is decremented in place."""
+    table = connection.ops.quote_name(TaskTally._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in TALLY_KEY)
+    for key in sorted(k for k, n in moves.items() if n):
+        n = moves[key]
+        if n > 0:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}, tasks) VALUES (%s, %s, %s, %s, %s, %s) "  # noqa: S608
+                    f"ON CONFLICT ({columns}) DO UPDATE SET tasks = {table}.tasks + EXCLUDED.tasks",
+                    [*key, n],
+                )
+        else:
+            TaskTally.objects.filter(**dict(zip(TALLY_KEY, key, strict=True))).update(
+                tasks=F("tasks") + n
+            )
+
+
+def computed_task_tallies(q: Q | None = None) -> dict[tuple, int]:
+    """{(campaign, unit, domain, open_due, has_progress): tasks} counted from the tasks (the
+    definition of the stored figure)."""
+    tasks = Task.objects.all() if q is None else Task.objects.filter(q)
+    rows = (
+        tasks.annotate(due=Coalesce("open_due", Value(ALL_DONE)))
+        .values_list("campaign_id", "lead_unit_id", "domain_id", "due", "has_progress")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(c, u, d, due, bool(p)): n for c, u, d, due, p, n in rows}
+
+
+def stored_task_tallies(q: Q | None = None) -> dict[tuple, int]:
+    rows = TaskTally.objects.all() if q is None else TaskTally.objects.filter(q)
+    return {
+        tuple(row[:5]): row[5] for row in rows.exclude(tasks=0).values_list(*TALLY_KEY, "tasks")
+    }
+
+
+@transaction.atomic
+def rebuild_task_tallies(campaign_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the task tally (of these campaigns; all when None) from the tasks, after bulk
+    loads that bypass the model (scale data). Returns the number of rows."""
+    q = None if campaign_ids is None else Q(campaign_id__in=list(campaign_ids))
+    (TaskTally.objects.all() if q is None else TaskTally.objects.filter(q)).delete()
+    figures = computed_task_tallies(q)
+    TaskTally.objects.bulk_create(
+        [
+            TaskTally(**dict(zip(TALLY_KEY, key, strict=True)), tasks=n)
+            for key, n in figures.items()
+        ],
+        batch_size=5000,
+    )
+    return len(figures)
+
+
+def _state_in_db(pk) -> tuple | None:
+    row = (
+        _locked(Task.objects.filter(pk=pk))
+        .values_list("campaign_id", "lead_unit_id", "domain_id", "open_due", "has_progress")
+        .first()
+    )
+    return None if row is None else (*row[:3], row[3] or ALL_DONE, bool(row[4]))
+
+
+def task_saving(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of a task: where the tally counts it now (its row locked until commit)."""
+    if not raw:
+        instance._tally_before = _state_in_db(instance.pk) if instance.pk else None
+
+
+def task_saved(sender, instance, raw=False, **kwargs) -> None:
+    """post_save of a task: move it to the tally row of what the database now says (a save
+    with update_fields keeps the stored state, whatever the instance holds)."""
+    if raw:
+        return
+    before = getattr(instance, "_tally_before", None)
+    instance._tally_before = None
+    after = _state_in_db(instance.pk)
+    moves: dict[tuple, int] = defaultdict(int)
+    if before is not None:
+        moves[before] -= 1
+    if after is not None:
+        moves[after] += 1
+    _apply_tally(moves)
+
+
+def task_deleting(sender, instance, origin=None, **kwargs) -> None:
+    # A campaign deleted takes its tally rows with it: nothing to count down.
+    if isinstance(origin, Task):
+        instance._tally_before = _state_in_db(instance.pk)
+
+
+def task_deleted(sender, instance, origin=None, **kwargs) -> None:
+    before = getattr(instance, "_tally_before", None)
+    if before is not None:
+        instance._tally_before = None
+        _apply_tally({before: -1})
+
+
+def units_merged(sender, survivor, merged, **kwargs) -> None:
+    """organisations.services.merge_units moved the merged unit's tasks to the survivor by
+    UPDATE: recount both units' tally rows from their tasks (locked first), inside the merge."""
+    units = [survivor.pk, merged.pk]
+    list(_locked(Task.objects.filter(lead_unit__in=units)).values_list("pk", flat=True))
+    q = Q(unit_id__in=units)
+    TaskTally.objects.filter(q).delete()
+    figures = computed_task_tallies(Q(lead_unit__in=units))
+    TaskTally.objects.bulk_create(
+        [TaskTally(**dict(zip(TALLY_KEY, key, strict=True)), tasks=n) for key, n in figures.items()]
+    )
 
 
 def recompute_campaign(campaign_id: int) -> int:
@@ -310,17 +464,23 @@ class PeriodRow:
     id: int
     task_id: int
     index: int
-    label: str
+    code: str
     start_date: dt.date
     due_date: dt.date
     achieved: int
+
+    @property
+    def label(self) -> str:
+        from campaigns.periods import period_label
+
+        return period_label(self.code)
 
 
 def summarise(tasks, today: dt.date | None = None) -> None:
     """Set `task.summary` on each task of a page with one query for all their periods."""
     tasks = list(tasks)
     by_task = defaultdict(list)
-    fields = ("id", "task_id", "index", "label", "start_date", "due_date", "achieved")
+    fields = ("id", "task_id", "index", "code", "start_date", "due_date", "achieved")
     for values in TaskPeriod.objects.filter(task__in=[t.pk for t in tasks]).values_list(*fields):
         row = PeriodRow(*values)
         by_task[row.task_id].append(row)

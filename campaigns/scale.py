@@ -117,7 +117,7 @@ def _tasks(ctx, rng, campaign, domains, start) -> None:
                 TaskPeriod(
                     task=task,
                     index=index,
-                    label=w.label,
+                    code=w.code,
                     start_date=w.start_date,
                     due_date=w.due_date,
                 )

@@ -35,16 +35,18 @@ from organisations.models import Domain, Organisation
 def sync_periods(task: Task) -> bool:
     """Make the task's periods match its recurrence and dates; True when they changed."""
     wanted = [
-        (w.label, w.start_date, w.due_date)
-        for w in period_windows(task.recurrence, task.start_date, task.due_date)
+        (w.code, w.start_date, w.due_date)
+        for w in period_windows(
+            task.recurrence, task.start_date, task.due_date, roll_to_workday=task.roll_to_workday
+        )
     ]
-    have = list(task.periods.order_by("index").values_list("label", "start_date", "due_date"))
+    have = list(task.periods.order_by("index").values_list("code", "start_date", "due_date"))
     if have == wanted:
         return False
     task.periods.all().delete()
     TaskPeriod.objects.bulk_create(
-        TaskPeriod(task=task, index=i, label=label, start_date=start, due_date=due)
-        for i, (label, start, due) in enumerate(wanted, start=1)
+        TaskPeriod(task=task, index=i, code=code, start_date=start, due_date=due)
+        for i, (code, start, due) in enumerate(wanted, start=1)
     )
     return True
 
@@ -224,7 +226,15 @@ def copy_campaign(source: Campaign, year: int, by=None) -> Campaign:
 
 @transaction.atomic
 def save_task(task: Task, co_units: Sequence[Organisation] = ()) -> Task:
-    """Create or update a task, its co-hosts and periods, and refresh its progress."""
+    """Create or update a task, its co-hosts and periods, and refresh its progress. A task
+    counted in working days gets its due date from the working calendar; one that rolls off
+    holidays has its due date moved to the next working day."""
+    from workdays.days import add_workdays, next_workday
+
+    if task.due_workdays:
+        task.due_date = add_workdays(task.start_date, task.due_workdays)
+    if task.roll_to_workday:
+        task.due_date = next_workday(task.due_date)
     task.save()
     task.co_units.set(co_units)
     sync_periods(task)

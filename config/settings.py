@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dashboard",
     "accounts",
     "audit",
+    "workdays",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,17 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2)
 
 
+# Rendered page fragments whose key already names the version of everything in them (the
+# dashboard's tables: dashboard.cached.township_key reads the versions from the shared cache on
+# every request). Kept in each process's memory: a reload costs no round trip to Redis and no
+# 100 KB transfer; a changed figure changes the key, so nothing stale is ever served.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "qf-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
+
+
 def redis_caches(url: str) -> dict:
     """CACHES for a Redis at `url`. A Redis that cannot be reached is a cache miss (logged by
     django_redis as "Exception ignored"), never an error page: figures are computed from the
@@ -154,7 +166,8 @@ def redis_caches(url: str) -> dict:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
                 "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
             },
-        }
+        },
+        "fragments": FRAGMENT_CACHE,
     }
 
 
@@ -177,7 +190,10 @@ else:
     # The embedded default: a broker that needs no server. The worker and beat share the
     # folders below, so a single machine runs real background work with neither Redis nor
     # a message server installed.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": FRAGMENT_CACHE,
+    }
     _broker_dir = VAR_DIR / "celery"
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -222,6 +238,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "reports-requeue-stale": {
         "task": "reports.requeue_stale",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
+    "activities-requeue-uploads": {
+        "task": "activities.requeue_uploads",
         "schedule": 60,
         "options": {"expires": 50},
     },
@@ -323,7 +344,20 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Files one record may carry: evidence of an activity record, photos of a site, rectification files.
 RECORD_MAX_FILES = env_int("RECORD_MAX_FILES", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than this are streamed to a temporary file as they arrive (never held in a
+# web worker's memory); evidence photos are then processed by the Celery worker.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_KB", 256) * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+if env_str("FILE_UPLOAD_TEMP_DIR", ""):
+    FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "")
+# An evidence file whose processing run has not ended this long after it started (its worker
+# died) or that has waited this long for a worker is sent again by the beat job; after
+# PHOTO_MAX_ATTEMPTS interrupted runs it fails with that reason.
+PHOTO_STALE_SECONDS = env_int("PHOTO_STALE_SECONDS", 180)
+PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 3)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Email ------------------------------------------------------------------------------------
@@ -378,6 +412,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # REPORT_MAX_ATTEMPTS interrupted runs it is marked failed (with a retry button).
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 3)
+# Excel exports (reports.Export) run on the same job machine; finished ones are removed after
+# this many days by the beat job.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 
 # Dashboard figures are cached this long; a committed record change invalidates them at once.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
@@ -396,7 +433,11 @@ if TESTING:
     # A process-local cache, emptied before every test (tests/conftest.py): a shared Redis
     # would carry cached figures from one test, or one run, into the next.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": _worker}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": _worker,
+        },
+        "fragments": FRAGMENT_CACHE,
     }
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

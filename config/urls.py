@@ -35,5 +35,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("workdays/", include("workdays.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,10 +15,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -27,11 +30,12 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from activities import measures
 from activities.types import ActivityType
-from campaigns.models import Campaign, CampaignDomain, Milestone, Phase, Task
-from dashboard.metrics import TaskCounts, counts_from, task_count_kwargs, task_q
+from campaigns.models import ALL_DONE, Campaign, CampaignDomain, Milestone, Phase, TaskTally
+from dashboard.metrics import DONE, OVERDUE, TaskCounts, counts_from
 from dashboard.models import RecordTally
 from organisations.models import Domain, Organisation
 
@@ -83,6 +87,34 @@ def count_of(queryset, expression=None, *, distinct: bool = False):
     )
     # an aggregate without GROUP BY always gives one row: no COALESCE needed
     return PerGroupSubquery(counted.values("n")[:1], output_field=IntegerField())
+
+
+def union_rows(*parts) -> list[tuple]:
+    """Several small grouped queries in one round trip: `parts` are (label, values queryset);
+    each row comes back as (label, *that queryset's columns) — shorter rows padded with NULL at
+    the end. A part that cannot match anything (an empty `__in`) is left out."""
+    widths, selects, params = [], [], []
+    for label, queryset in parts:
+        assert label.isidentifier(), label  # written into the SQL: code constants only
+        query = queryset.query
+        width = len(query.values_select) + len(query.annotation_select) + len(query.extra_select)
+        try:
+            sql, part_params = query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        widths.append(width)
+        selects.append((label, sql))
+        params.extend(part_params)
+    if not selects:
+        return []
+    total = max(widths)
+    sql = " UNION ALL ".join(
+        f"SELECT '{label}', q{i}.*{', NULL' * (total - width)} FROM ({part}) q{i}"  # noqa: S608
+        for i, ((label, part), width) in enumerate(zip(selects, widths, strict=True))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 # --- the township dashboard ----------------------------------------------------------------------
@@ -227,8 +259,10 @@ def outline(campaign: Campaign, today: dt.date) -> tuple[list[Phase], list[Miles
 
 def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date]) -> list[dict]:
     """The township's active units, each with the tasks it leads counted per domain (total,
-    done, overdue: `dashboard.metrics.task_q`), its open and overdue rectifications and its
-    monthly reports of the due months submitted (and of those, late): one query.
+    done, overdue: `dashboard.metrics.task_q`) from the stored task tally
+    (`campaigns.models.TaskTally`, a few rows per unit whatever the number of tasks), its open
+    and overdue rectifications and its monthly reports of the due months submitted (and of
+    those, late): one query.
 
     One row per (unit, domain of a task it leads); a unit that leads nothing has one row with
     domain None.
@@ -240,23 +274,32 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
     reports = MonthlyReport.objects.submitted().filter(
         campaign=campaign, unit=OuterRef("pk"), month__in=months_due
     )
-    in_campaign = Q(led_tasks__campaign=campaign)
+    tasks = "tally__tasks"
+
+    def tasks_where(q=None):
+        return Coalesce(Sum(tasks, filter=q), 0)
+
     return list(
-        Organisation.objects.filter(
+        Organisation.objects.alias(
+            tally=FilteredRelation("task_tallies", condition=Q(task_tallies__campaign=campaign))
+        )
+        .filter(
             # the township's active units, and any unit leading a task of the campaign (so
             # that every task counts, as on every other page)
             Q(level=Organisation.Level.UNIT, township=township, is_active=True)
-            | Q(pk__in=Task.objects.filter(campaign=campaign).values("lead_unit_id"))
+            | Q(
+                pk__in=TaskTally.objects.filter(campaign=campaign)
+                .exclude(tasks=0)
+                .values("unit_id")
+            )
         )
-        .values("pk", "name", "is_active", "township_id", "led_tasks__domain_id")
+        .values("pk", "name", "is_active", "township_id", "tally__domain_id")
         .annotate(
-            total=Count("led_tasks", filter=in_campaign),
-            done=Count("led_tasks", filter=in_campaign & task_q("done", today, "led_tasks__")),
-            overdue=Count(
-                "led_tasks", filter=in_campaign & task_q("overdue", today, "led_tasks__")
-            ),
+            total=tasks_where(),
+            done=tasks_where(tally_q(DONE, today)),
+            overdue=tasks_where(tally_q(OVERDUE, today)),
         )
-        # after the grouping: evaluated once per group, not once per joined task
+        # after the grouping: evaluated once per group, not once per joined tally row
         .annotate(
             open_rect=count_of(mine.open()),
             overdue_rect=count_of(mine.overdue(today)),
@@ -273,6 +316,58 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
     )
 
 
+def tally_q(status: str, today: dt.date, prefix: str = "tally__") -> Q:
+    """`dashboard.metrics.task_q` on the task tally, whose open_due is `ALL_DONE` (not NULL)
+    for tasks whose every period is done."""
+    field_name = f"{prefix}open_due"
+    if status == DONE:
+        return Q(**{field_name: ALL_DONE})
+    if status == OVERDUE:
+        return Q(**{f"{field_name}__lt": today})
+    return Q(**{f"{field_name}__gte": today}) & ~Q(**{field_name: ALL_DONE})
+
+
+def ledger_rows(campaign, township_id: int, unit_ids, year: int):
+    """One query for the township's approved-record figures, from the tallies:
+
+    * ("campaign", None, domain, month, type, records, participants, quantity) — the campaign's
+      records by domain, month and type (the domain bars, the trend, the quantities);
+    * ("ledger", unit, domain, None, type, records, …) — the approved records of these units in
+      `year`, by type and domain (what assessments.readiness scores the sites' automatic items
+      from, as `assessments.scoring.LedgerCounts.load` would read them);
+    * ("measure", …, type, …, verb, noun, unit) — the township's wording of each type's measure
+      (`activities.measures`).
+
+    Plain SQL with UNION ALL (the ORM cannot align the three parts' columns).
+    """
+    from activities.models import ActivityMeasure
+
+    tally = RecordTally._meta.db_table
+    measure = ActivityMeasure._meta.db_table
+    parts = [
+        f"SELECT 'campaign', NULL, domain_id, month, type, SUM(records), SUM(participants), "  # noqa: S608
+        f"SUM(quantity), NULL, NULL, NULL FROM {tally} WHERE campaign_id = %s "
+        f"GROUP BY domain_id, month, type"
+    ]
+    params: list = [campaign.pk]
+    units = sorted(unit_ids)
+    if units:
+        parts.append(
+            f"SELECT 'ledger', unit_id, domain_id, NULL, type, SUM(records), NULL, NULL, NULL, "  # noqa: S608
+            f"NULL, NULL FROM {tally} WHERE unit_id IN ({', '.join(['%s'] * len(units))}) "
+            f"AND month >= %s AND month <= %s GROUP BY unit_id, domain_id, type"
+        )
+        params += [*units, dt.date(year, 1, 1), dt.date(year, 12, 31)]
+    parts.append(
+        f"SELECT 'measure', NULL, NULL, NULL, type, NULL, NULL, NULL, verb, noun, unit "  # noqa: S608
+        f"FROM {measure} WHERE township_id = %s"
+    )
+    params.append(township_id)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
 NOT_GIVEN = object()
 
 
@@ -281,8 +376,6 @@ def township_figures(
 ) -> TownshipFigures:
     """The township's dashboard. `campaign` and `campaign_domains` (from
     `township_campaign_domains`) may be passed when already read (dashboard.access does)."""
-    from assessments.readiness import site_readiness
-
     figures = TownshipFigures(township=township, today=today)
     if campaign is NOT_GIVEN:
         campaign = campaign_for(township, today)
@@ -298,31 +391,53 @@ def township_figures(
         campaign_domains = township_campaign_domains(township.pk, campaign.pk)
     by_domain = {cd.domain_id: DomainFigures(domain=cd.domain) for cd in campaign_domains}
 
-    # Approved records from the tallies (dashboard.tallies keeps them equal to the records):
-    # the domain bars and the trend by month and type.
+    # Sites first (their units' ledger is read with the campaign's tallies below), then the
+    # approved records from the tallies (dashboard.tallies keeps them equal to the records):
+    # the domain bars, the trend by month and type, the sites' automatic scores.
+    from assessments import scoring
+    from assessments.readiness import pending_for_campaign
+
+    pending = pending_for_campaign(campaign, today=today)
     figures.months_due = months_reports_due(campaign, today)
     trend: dict = defaultdict(lambda: defaultdict(lambda: (0, 0)))
-    tallies = RecordTally.objects.filter(campaign=campaign).values_list(
-        "domain_id", "month", "type", "records", "participants", "quantity"
-    )
     amounts: dict[str, int] = defaultdict(int)
-    for domain_id, month, type_, n, people, amount in tallies:
-        amounts[type_] += amount
-        before = trend[month][type_]
-        trend[month][type_] = (before[0] + n, before[1] + people)
-        figures.records += n
-        figures.participants += people
-        domain_figures = by_domain.get(domain_id)
-        if domain_figures is not None:
-            domain_figures.records += n
-            domain_figures.participants += people
+    wording: dict[str, tuple[str, str, str]] = {}
+    wanted = pending.unit_ids if pending.auto_items else set()
+    ledger = scoring.LedgerCounts(defaultdict(list), defaultdict(list)) if wanted else None
+    for kind, unit_id, domain_id, month, type_, n, people, amount, *words in ledger_rows(
+        campaign, township.pk, wanted, campaign.year
+    ):
+        if kind == "measure":
+            wording[type_] = tuple(words)
+        elif kind == "ledger":
+            ledger.by_unit[unit_id].append((type_, domain_id, int(n)))
+        else:
+            # plain SQL: SUM of a bigint comes back as a Decimal on PostgreSQL
+            n, people, amount = int(n), int(people), int(amount)
+            month = as_date(dt.date.fromisoformat(month) if isinstance(month, str) else month)
+            amounts[type_] += amount
+            before = trend[month][type_]
+            trend[month][type_] = (before[0] + n, before[1] + people)
+            figures.records += n
+            figures.participants += people
+            domain_figures = by_domain.get(domain_id)
+            if domain_figures is not None:
+                domain_figures.records += n
+                domain_figures.participants += people
+    if ledger is not None and scoring.uses_positions(pending.auto_items):
+        ledger._load_positions(campaign.year, wanted, set())
     last_month = min(max(today, campaign.start_date), campaign.end_date)
     figures.trend_months = month_starts(campaign.start_date, last_month)
     figures.trend = {m: dict(v) for m, v in trend.items()}
     used = {code for per_type in trend.values() for code in per_type}
     figures.trend_types = [(code, label) for code, label in ActivityType.choices if code in used]
     if amounts:
-        table = measures.measures_for(township.pk)
+        table = measures.measures_for(None)
+        for code, (verb, noun, unit) in wording.items():
+            if code in table:
+                table[code] = measures.Measure(
+                    code, table[code].label, verb, noun, unit, customised=True
+                )
         figures.quantities = [
             {"type": code, "quantity": amounts[code], "measure": table[code]}
             for code in ActivityType.values
@@ -351,7 +466,7 @@ def township_figures(
         if row["total"]:
             counts = counts_from(row)
             figures.tasks.add(counts)
-            domain_figures = by_domain.get(row["led_tasks__domain_id"])
+            domain_figures = by_domain.get(row["tally__domain_id"])
             if domain_figures is not None:
                 domain_figures.tasks.add(counts)
     figures.units = sorted(
@@ -361,7 +476,7 @@ def township_figures(
     figures.domains = list(by_domain.values())
 
     # Sites: readiness against the district's criteria set (assessments.readiness).
-    figures.sites = site_readiness(campaign, today=today)
+    figures.sites = pending.result(ledger)
     return figures
 
 
@@ -472,68 +587,108 @@ def district_figures(district: Organisation, today: dt.date) -> DistrictFigures:
         t.pk: TownshipRow(township=t)
         for t in Organisation.objects.townships().filter(district=district).order_by("name")
     }
+    # Each township's campaign with its current phase (subqueries on a handful of rows).
+    current = Phase.objects.filter(
+        campaign=OuterRef("pk"), start_date__lte=today, end_date__gte=today
+    ).order_by("order", "pk")
     campaigns = {}
-    for campaign in Campaign.objects.filter(township__district=district).order_by("year"):
+    for campaign in (
+        Campaign.objects.filter(township__district=district)
+        .annotate(
+            phase_pk=Subquery(current.values("pk")[:1]),
+            phase_name=Subquery(current.values("name")[:1]),
+            phase_start=Subquery(current.values("start_date")[:1]),
+            phase_end=Subquery(current.values("end_date")[:1]),
+        )
+        .order_by("year")
+    ):
         # the campaign of this year wins, else the latest one
-        current = campaigns.get(campaign.township_id)
-        if current is None or current.year != today.year:
+        chosen = campaigns.get(campaign.township_id)
+        if chosen is None or chosen.year != today.year:
             campaigns[campaign.township_id] = campaign
     for township_id, campaign in campaigns.items():
-        if township_id in rows:
-            rows[township_id].campaign = campaign
+        row = rows.get(township_id)
+        if row is None:
+            continue
+        row.campaign = campaign
+        if campaign.phase_pk is not None:
+            start, end = as_date(campaign.phase_start), as_date(campaign.phase_end)
+            row.phase = Phase(
+                pk=campaign.phase_pk,
+                campaign=campaign,
+                name=campaign.phase_name,
+                start_date=start,
+                end_date=end,
+            )
+            row.days_left = (end - today).days
     campaign_township = {c.pk: c.township_id for c in campaigns.values() if c.township_id in rows}
     campaign_ids = list(campaign_township)
 
-    for phase in Phase.objects.filter(
-        campaign__in=campaign_ids, start_date__lte=today, end_date__gte=today
-    ).order_by("order"):
-        row = rows[campaign_township[phase.campaign_id]]
-        if row.phase is None:
-            row.phase = phase
-            row.days_left = (phase.end_date - today).days
-
-    # Tasks per campaign and domain, counted in SQL (dashboard.metrics' statuses).
-    grouped = (
-        Task.objects.filter(campaign__in=campaign_ids)
-        .values("campaign_id", "domain_id")
-        .annotate(**task_count_kwargs(today))
-        .order_by()
+    # Tasks per campaign and domain (dashboard.metrics' statuses), from the stored task tally,
+    # and approved records per campaign from the record tallies: one query.
+    tasks_and_records = union_rows(
+        (
+            "tasks",
+            TaskTally.objects.filter(campaign__in=campaign_ids)
+            .values("campaign_id", "domain_id")
+            .annotate(
+                total=Coalesce(Sum("tasks"), 0),
+                done=Coalesce(Sum("tasks", filter=tally_q(DONE, today, "")), 0),
+                overdue=Coalesce(Sum("tasks", filter=tally_q(OVERDUE, today, "")), 0),
+            )
+            .order_by(),
+        ),
+        (
+            "records",
+            RecordTally.objects.filter(campaign__in=campaign_ids)
+            .values("campaign_id")
+            .annotate(n=Sum("records"))
+            .order_by(),
+        ),
     )
-    for group in grouped:
-        row = rows[campaign_township[group["campaign_id"]]]
-        counts = counts_from(group)
-        row.by_domain[group["domain_id"]] = counts
+    for kind, campaign_id, *values in tasks_and_records:
+        row = rows[campaign_township[campaign_id]]
+        if kind == "records":
+            row.records = int(values[0] or 0)
+            continue
+        domain_id, total, done, overdue = values
+        if not total:
+            continue
+        counts = counts_from({"total": int(total), "done": int(done), "overdue": int(overdue)})
+        row.by_domain[domain_id] = counts
         row.tasks.add(counts)
         figures.tasks.add(counts)
 
-    for count in (
-        RecordTally.objects.filter(campaign__in=campaign_ids)
-        .values("campaign_id")
-        .annotate(n=Sum("records"))
-        .order_by()
-    ):
-        rows[campaign_township[count["campaign_id"]]].records = count["n"]
-
-    for group in (
-        Site.objects.filter(district=district)
-        .values("township_id", "level", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        row = rows.get(group["township_id"])
+    # Sites by township, level and status, and open rectifications by township: one query.
+    sites_and_rectifications = union_rows(
+        (
+            "sites",
+            Site.objects.filter(district=district)
+            .values("township_id", "level", "status")
+            .annotate(n=Count("pk"))
+            .order_by(),
+        ),
+        (
+            "rectifications",
+            Rectification.objects.open()
+            .filter(campaign__in=campaign_ids)
+            # the same column types as the sites' rows: township, two texts, counts
+            .annotate(no_level=Value("", CharField()), no_status=Value("", CharField()))
+            .values("township_id", "no_level", "no_status")
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
+            .order_by(),
+        ),
+    )
+    for kind, township_id, *values in sites_and_rectifications:
+        row = rows.get(township_id)
+        if kind == "rectifications":
+            if row is not None:
+                row.open_rectifications, row.overdue_rectifications = values[2], values[3]
+            continue
+        level, status, n, _padding = values
         if row is not None:
-            row.sites.add(group["status"], group["level"], group["n"])
-            figures.sites.add(group["status"], group["level"], group["n"])
-
-    for group in (
-        Rectification.objects.open()
-        .filter(campaign__in=campaign_ids)
-        .values("township_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
-        .order_by()
-    ):
-        row = rows[group["township_id"]]
-        row.open_rectifications, row.overdue_rectifications = group["n"], group["late"]
+            row.sites.add(status, level, n)
+            figures.sites.add(status, level, n)
 
     figures.rows = list(rows.values())
     return figures

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -126,6 +127,20 @@ def _list_url(name: str) -> str:
 
 def link(key: str, **filters) -> str:
     """The list that shows exactly the rows of figure `key` under these filters."""
+    try:
+        return _cached_link(key, tuple(filters.items()))
+    except TypeError:  # a filter value that cannot be a cache key: build the link as it is
+        return _link(key, filters)
+
+
+@lru_cache(maxsize=8192)
+def _cached_link(key: str, items: tuple) -> str:
+    # A dashboard prints a few hundred links (every cell of the trend and of the units' table);
+    # the same ones come back on every render. URLs do not depend on the language.
+    return _link(key, dict(items))
+
+
+def _link(key: str, filters: dict) -> str:
     figure = FIGURES[key]
     if not figure.list_name:
         return ""

@@ -2,8 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from notifications.models import (
+    ChannelConfig,
     Notification,
     OutboundEmail,
+    OutboundMessage,
     Preference,
     Reminder,
     ReminderPolicy,
@@ -45,3 +47,21 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 admin.site.register(Preference)
 admin.site.register(SweepRun)
+
+
+@admin.register(ChannelConfig)
+class ChannelConfigAdmin(admin.ModelAdmin):
+    """The office's page is the place to edit channels; the admin shows them without secrets."""
+
+    list_display = ["township", "unit", "kind", "enabled", "last_test_at", "last_test_result"]
+    list_filter = ["kind", "enabled"]
+    exclude = ["secret", "options"]
+    readonly_fields = ["township", "unit", "kind", "version", "last_test_at", "last_test_result"]
+    raw_id_fields = ["updated_by"]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["title", "channel", "to", "state", "attempts", "last_error", "created_at"]
+    list_filter = ["state", "channel"]
+    raw_id_fields = ["config", "user", "reminder"]

@@ -5,8 +5,9 @@ transaction. A channel writes what it must (an in-app row, an email in the outbo
 transaction, and starts external I/O only after commit. A crash before commit leaves nothing
 behind and the rows are claimed again; nothing is ever written twice.
 
-To add SMS or WeChat Work: write a class with `code` and `deliver(reminders, now)` and append
-it to `CHANNELS`. The sweep does not change.
+A channel is a class with `code` and `deliver(reminders, now)` in `CHANNELS`; the sweep does
+not change. WeChat Work, DingTalk and SMS live in `notifications.provider_channels` (their
+adapters in `notifications.providers`, their outbox sender in `notifications.dispatch`).
 """
 
 from __future__ import annotations
@@ -32,13 +33,22 @@ class Channel(Protocol):
 
 def describe(reminder: Reminder) -> str:
     """One line saying when the thing is due, the Chinese way."""
-    return _describe(reminder.deadline, reminder.offset, get_language())
+    return _describe(
+        reminder.deadline, reminder.offset, get_language(), getattr(reminder, "in_workdays", False)
+    )
 
 
 @lru_cache(maxsize=4096)
-def _describe(deadline: dt.date, offset: int, language: str | None) -> str:
+def _describe(deadline: dt.date, offset: int, language: str | None, workdays: bool = False) -> str:
     # cached: a sweep describes thousands of reminders that share a handful of dates
     when = date_format(deadline, "DATE_FORMAT")
+    if workdays and offset < 0:
+        return _("截止日期 %(date)s，还有 %(days)s 个工作日。") % {"date": when, "days": -offset}
+    if workdays and offset > 0:
+        return _("已于 %(date)s 截止，逾期 %(days)s 个工作日，请尽快完成。") % {
+            "date": when,
+            "days": offset,
+        }
     if offset < 0:
         return _("截止日期 %(date)s，还有 %(days)s 天。") % {"date": when, "days": -offset}
     if offset == 0:
@@ -147,4 +157,10 @@ def enqueue_emails(ids: list[int]) -> None:
     transaction.on_commit(send)
 
 
-CHANNELS: list[Channel] = [InAppChannel(), EmailChannel()]
+def _provider_channels() -> list[Channel]:
+    from notifications.provider_channels import PROVIDER_CHANNELS
+
+    return list(PROVIDER_CHANNELS)
+
+
+CHANNELS: list[Channel] = [InAppChannel(), EmailChannel(), *_provider_channels()]

@@ -34,6 +34,14 @@ def quiet_hours() -> tuple[dt.time, dt.time] | None:
     return start, end
 
 
+def rest_days() -> str:
+    """What the sweep does on weekends and statutory holidays (the workdays calendar): "hold"
+    (default) keeps every reminder but the overdue ones of urgent tasks until the next working
+    day; "send" sends as on any day."""
+    value = _env("REMINDER_REST_DAYS", "hold").strip().lower()
+    return "send" if value == "send" else "hold"
+
+
 def digest_time() -> dt.time:
     """Local time after which the day's digests go out."""
     return dt.time.fromisoformat(_env("REMINDER_DIGEST_TIME", "08:45"))

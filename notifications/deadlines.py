@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CreatingUnit, Milestone, TaskPeriod
+from campaigns.periods import period_label
 from organisations.models import Organisation
 
 CHUNK = 2000
@@ -36,6 +37,7 @@ class Deadline:
     unit_id: int | None  # the responsible unit (its liaisons are reminded); None = the office
     title: str
     url: str = ""
+    urgent: bool = False  # chased on holidays too once overdue (campaigns.Task.is_urgent)
 
 
 PLACEHOLDER = 987654321
@@ -70,6 +72,19 @@ class Provider:
     ) -> Iterator[Deadline]:
         raise NotImplementedError
 
+    def late(
+        self, *, campaign_ids: Iterable[int], before: dt.date, per_unit: int
+    ) -> Iterator[tuple[int | None, int, list[Deadline]]]:
+        """(unit id, how many open deadlines fell due before `before`, the `per_unit` oldest of
+        them) per responsible unit — the office's "who is late". Providers with many rows
+        answer it in SQL."""
+        groups: dict[int | None, list[Deadline]] = {}
+        for deadline in self.open(campaign_ids=campaign_ids, before=before):
+            groups.setdefault(deadline.unit_id, []).append(deadline)
+        for unit_id, items in groups.items():
+            items.sort(key=lambda d: (d.due_date, d.object_id))
+            yield unit_id, len(items), items[:per_unit]
+
     def open_keys(self, object_ids: Iterable[int]) -> set[tuple[str, int, dt.date]]:
         """(kind, object id, due date) of these objects' open deadlines."""
         return {(d.kind, d.object_id, d.due_date) for d in self.open(object_ids=object_ids)}
@@ -100,6 +115,41 @@ class TaskPeriodProvider(Provider):
         ).values_list("pk", "due_date")
         return {(self.kind, pk, due) for pk, due in rows}
 
+    def late(self, *, campaign_ids, before, per_unit):
+        """Counted and picked in the database: a district has tens of thousands of periods."""
+        from django.db.models import Count, Window
+        from django.db.models.functions import RowNumber
+
+        overdue = TaskPeriod.objects.filter(
+            task__campaign__in=list(campaign_ids),
+            due_date__lt=before,
+            achieved__lt=F("task__target_count"),
+        )
+        counts = dict(
+            overdue.values_list("task__lead_unit_id")
+            .annotate(n=Count("pk"))
+            .values_list("task__lead_unit_id", "n")
+        )
+        if not counts:
+            return
+        oldest = (
+            overdue.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("task__lead_unit_id")],
+                    order_by=[F("due_date").asc(), F("pk").asc()],
+                )
+            )
+            .filter(rank__lte=per_unit)
+            .values_list("pk", flat=True)
+        )
+        items: dict[int | None, list[Deadline]] = {}
+        for deadline in self.open(object_ids=list(oldest)):
+            items.setdefault(deadline.unit_id, []).append(deadline)
+        for unit_id, n in counts.items():
+            found = sorted(items.get(unit_id, []), key=lambda d: (d.due_date, d.object_id))
+            yield unit_id, n, found
+
     def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
         qs = self.narrow(
             TaskPeriod.objects.all(),
@@ -116,18 +166,27 @@ class TaskPeriodProvider(Provider):
             .values_list(
                 "pk",
                 "due_date",
-                "label",
+                "code",
                 "task_id",
                 "task__title",
                 "task__campaign_id",
                 "task__campaign__township_id",
                 "task__lead_unit_id",
+                "task__is_urgent",
             )
             .order_by("pk")
         )
-        for pk, due, label, task_id, title, campaign_id, township_id, unit_id in qs.iterator(
-            chunk_size=CHUNK
-        ):
+        for (
+            pk,
+            due,
+            code,
+            task_id,
+            title,
+            campaign_id,
+            township_id,
+            unit_id,
+            urgent,
+        ) in qs.iterator(chunk_size=CHUNK):
             yield Deadline(
                 kind=self.kind,
                 object_id=pk,
@@ -135,8 +194,9 @@ class TaskPeriodProvider(Provider):
                 campaign_id=campaign_id,
                 township_id=township_id,
                 unit_id=unit_id,
-                title=f"{title}（{label}）",
+                title=f"{title}（{period_label(code)}）",
                 url=url_or_blank("campaigns:task_detail", task_id),
+                urgent=urgent,
             )
 
 

@@ -10,7 +10,7 @@ from notifications.models import Preference, ReminderPolicy
 
 class PolicyForm(forms.ModelForm):
     before_days = forms.CharField(
-        label=_("提前提醒（天）"),
+        label=_("提前提醒（天或工作日）"),
         required=False,
         help_text=_("截止前几天提醒，用逗号分隔，如 7,1；留空则不提前提醒"),
     )
@@ -19,6 +19,7 @@ class PolicyForm(forms.ModelForm):
         model = ReminderPolicy
         fields = [
             "enabled",
+            "day_unit",
             "before_days",
             "on_the_day",
             "overdue_every",
@@ -31,6 +32,7 @@ class PolicyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position_update_days"].required = False
+        self.fields["day_unit"].required = False
         if not self.is_bound:
             self.initial["before_days"] = ",".join(str(d) for d in self.instance.before_days)
 
@@ -47,6 +49,10 @@ class PolicyForm(forms.ModelForm):
         if len(days) > 5:
             raise forms.ValidationError(_("提前提醒最多设置 5 个时间点。"))
         return sorted(days, reverse=True)
+
+    def clean_day_unit(self) -> str:
+        # left out (an older form): keep what the policy says
+        return self.cleaned_data.get("day_unit") or self.instance.day_unit
 
     def clean_overdue_every(self) -> int:
         value = self.cleaned_data["overdue_every"]

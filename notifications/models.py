@@ -31,7 +31,14 @@ class PolicyQuerySet(ScopedQuerySet):
 
 
 class ReminderPolicy(models.Model):
-    """When a campaign's deadlines are reminded: before, on the day, and chased while overdue."""
+    """When a campaign's deadlines are reminded: before, on the day, and chased while overdue.
+
+    The days count calendar days or working days (`day_unit`, the workdays calendar): "3 个工作日前"
+    of a deadline right after National Day falls before the holiday, not in it."""
+
+    class DayUnit(models.TextChoices):
+        CALENDAR = "calendar", _("自然日")
+        WORKDAY = "workday", _("工作日")
 
     campaign = models.OneToOneField(
         Campaign, on_delete=models.CASCADE, related_name="reminder_policy"
@@ -41,6 +48,16 @@ class ReminderPolicy(models.Model):
         _("提前提醒（天）"), default=default_before_days, help_text=_("截止前几天提醒，如 7,1")
     )
     on_the_day = models.BooleanField(_("截止当天提醒"), default=True)
+    day_unit = models.CharField(
+        _("天数按"),
+        max_length=10,
+        choices=DayUnit.choices,
+        default=DayUnit.CALENDAR,
+        db_default=DayUnit.CALENDAR,
+        help_text=_(
+            "按工作日时，提前和催办的天数都只数工作日（跳过周末和法定节假日，含调休上班日）。"
+        ),
+    )
     overdue_every = models.PositiveSmallIntegerField(_("逾期后每隔几天催办"), default=3)
     overdue_max = models.PositiveSmallIntegerField(_("最多催办次数"), default=5)
     send_time = models.TimeField(_("发送时间"), default=dt.time(8, 30))
@@ -73,7 +90,7 @@ class ReminderPolicy(models.Model):
 
     def signature(self) -> tuple:
         """Two policies with the same signature schedule identically (the sweep groups by it)."""
-        return (tuple(self.offsets()), self.send_time)
+        return (tuple(self.offsets()), self.send_time, self.day_unit)
 
 
 def policy_for(campaign_id: int, policies: dict[int, ReminderPolicy]) -> ReminderPolicy:
@@ -91,6 +108,20 @@ class Preference(models.Model):
     )
     email_mode = models.CharField(
         _("邮件提醒方式"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    by_wecom = models.BooleanField(
+        _("企业微信消息"),
+        default=True,
+        help_text=_("镇里开通了企业微信应用消息、并填写了企业微信账号时，提醒也发到企业微信"),
+    )
+    by_sms = models.BooleanField(
+        _("手机短信"), default=False, help_text=_("镇里开通了短信时，提醒也发短信到手机号")
+    )
+    wecom_userid = models.CharField(
+        _("企业微信账号（UserID）"),
+        max_length=64,
+        blank=True,
+        help_text=_("企业微信管理后台“通讯录”中成员的账号，不是姓名或手机号"),
     )
 
     class Meta:
@@ -121,13 +152,20 @@ class Reminder(models.Model):
         SENT = "sent", _("已发送")
         CANCELLED = "cancelled", _("已取消")
 
+    # no index of its own: the unique key (recipient, kind, …) leads with it
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=30)
     object_id = models.PositiveBigIntegerField()
     deadline = models.DateField(_("截止日期"))
     offset = models.SmallIntegerField(_("相对截止日（天）"))
+    in_workdays = models.BooleanField(
+        _("按工作日计"), default=False, db_default=False
+    )  # the offset's unit
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     township = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(
@@ -172,8 +210,12 @@ class Reminder(models.Model):
 class Notification(models.Model):
     """An in-app notification: what the bell in the navigation counts."""
 
+    # no index of its own: (user, read_at) and (user, -id) lead with it
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     reminder = models.OneToOneField(
         Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
@@ -252,18 +294,27 @@ class OutboundEmail(models.Model):
 class SweepRun(models.Model):
     """One completed (or failed) sweep: the health endpoint reports the latest."""
 
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    planned = models.PositiveIntegerField(default=0)
-    sent = models.PositiveIntegerField(default=0)
-    cancelled = models.PositiveIntegerField(default=0)
-    digests = models.PositiveIntegerField(default=0)
-    held_for_night = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    planned = models.PositiveIntegerField(_("新排提醒"), default=0)
+    sent = models.PositiveIntegerField(_("已发送"), default=0)
+    cancelled = models.PositiveIntegerField(_("已取消"), default=0)
+    digests = models.PositiveIntegerField(_("摘要"), default=0)
+    held_for_night = models.BooleanField(_("夜间暂缓"), default=False)
+    error = models.TextField(_("错误"), blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
         indexes = [models.Index(fields=["-finished_at"])]
 
     def __str__(self) -> str:
-        return f"sweep {self.started_at:%Y-%m-%d %H:%M}"
+        return _("提醒扫描 %(time)s") % {"time": f"{self.started_at:%Y-%m-%d %H:%M}"}
+
+
+from notifications.channel_models import (  # noqa: E402, F401 - Django finds them through here
+    ChannelConfig,
+    OutboundMessage,
+    RateWindow,
+)

@@ -128,4 +128,7 @@ def flush(now: dt.datetime, chunk: int = 500) -> int:
     if ids:
         enqueue_emails(ids)
         total += len(ids)
+    from notifications import dispatch  # the WeChat Work / DingTalk / SMS outbox, likewise
+
+    dispatch.flush(now, chunk)
     return total

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from notifications.deadlines import PROVIDERS
 from notifications.models import Notification
+from notifications.titles import localise
 from organisations.home import home_panel
 
 SHOWN = 5
@@ -57,7 +58,7 @@ def _unread(request, scope):
         .select_related("reminder")
         .order_by("-id")[:SCANNED]
     )
-    shown = current(recent)[:SHOWN]
+    shown = localise(current(recent)[:SHOWN])
     if not shown:
         return None
     return {"template": "notifications/_partials/home_panel.html", "notifications": shown}

@@ -119,7 +119,7 @@ def generate(ctx) -> None:
             TaskPeriod(
                 task=task,
                 index=index,
-                label=f"第{index}期",
+                code=f"part:{index}",
                 start_date=campaign.start_date,
                 due_date=due,
                 achieved=achieved,

@@ -1,15 +1,24 @@
-"""The reminder sweep: plan today's reminders, claim the due ones in batches, deliver them.
+"""The reminder sweep: plan today's reminders, send the ones due now, deliver held ones.
 
-1. *Plan*: for each group of campaigns that share a policy, ask every provider for the open
-   deadlines that fall on one of today's reminder dates (7 and 1 days ahead, today, every 3
-   days overdue…) and insert one `Reminder` per recipient with `ON CONFLICT DO NOTHING` on the
-   unique key (recipient, kind, object, deadline, offset). Planning twice changes nothing.
-2. *Deliver*: in a transaction, take a bounded batch of due PENDING rows with
+1. *Plan and send*: for each group of campaigns that share a policy, ask every provider for the
+   open deadlines that fall on one of today's reminder dates (7 and 1 days ahead, today, every 3
+   days overdue…, in calendar or working days) and insert one `Reminder` per recipient with
+   `ON CONFLICT DO NOTHING` on the unique key (recipient, kind, object, deadline, offset), a
+   batch per transaction. Rows due now are inserted SENT and every channel writes its rows in the
+   same transaction, for exactly the rows the insert reports as new: planning twice changes
+   nothing and sends nothing twice, and a crash rolls back the reminder with what it sent.
+   Rows not due yet (before the send time, at night, on a rest day) are inserted PENDING.
+2. *Deliver held rows*: in a transaction, take a bounded batch of due PENDING rows with
    `SELECT … FOR UPDATE SKIP LOCKED`, ask the providers again whether each deadline is still
    open and unchanged (a met or moved deadline is cancelled: it goes quiet), let every channel
    write its rows, mark the batch SENT, commit. A crash rolls the batch back; a second sweep
    skips the locked rows. Either way no reminder is delivered twice and none is lost.
-3. *Digests* once a day, then the email outbox is flushed (retries with backoff).
+3. *Digests* once a day (on working days), then the email outbox is flushed (retries with
+   backoff).
+
+Working calendar (workdays app): on a weekend or statutory holiday nothing is sent but the
+overdue reminders of urgent tasks; the rest are planned for the next working day at the policy's
+send time (`REMINDER_REST_DAYS=send` turns this off). Quiet hours apply as on any day.
 
 Only one sweep runs at a time (a PostgreSQL advisory lock, released by the server if the
 worker dies; a cache lock with expiry elsewhere). Each completed sweep is a `SweepRun` row,
@@ -29,6 +38,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -38,6 +48,7 @@ from notifications.deadlines import PROVIDERS, Deadline
 from notifications.models import Reminder, ReminderPolicy, SweepRun
 from notifications.rows import insert_rows
 from organisations.models import Role
+from workdays import days as workdays
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +99,13 @@ class Planned:
     offset: int
     recipient_id: int
     send_after: dt.datetime
+    in_workdays: bool = False
 
     def key(self) -> tuple:
         d = self.deadline
         return (self.recipient_id, d.kind, d.object_id, d.due_date, self.offset)
 
-    def row(self, now: dt.datetime) -> tuple:
+    def row(self, now: dt.datetime, sent: bool = False) -> tuple:
         d = self.deadline
         return (
             self.recipient_id,
@@ -101,14 +113,16 @@ class Planned:
             d.object_id,
             d.due_date,
             self.offset,
+            self.in_workdays,
             d.campaign_id,
             d.township_id,
             d.unit_id,
             d.title[:200],
             d.url,
             self.send_after,
-            Reminder.Status.PENDING,
+            Reminder.Status.SENT if sent else Reminder.Status.PENDING,
             now,
+            now if sent else None,
         )
 
 
@@ -118,6 +132,7 @@ ROW_FIELDS = [
     "object_id",
     "deadline",
     "offset",
+    "in_workdays",
     "campaign",
     "township",
     "unit",
@@ -126,7 +141,9 @@ ROW_FIELDS = [
     "send_after",
     "status",
     "created_at",
+    "sent_at",
 ]
+KEY_FIELDS = ["id", "recipient", "kind", "object_id", "deadline", "offset"]
 
 
 def recipients_by_org(township_ids) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
@@ -140,6 +157,30 @@ def recipients_by_org(township_ids) -> tuple[dict[int, list[int]], dict[int, lis
     for kind, org_id, user_id in rows:
         (liaisons if kind == Role.Kind.LIAISON else offices)[org_id].append(user_id)
     return liaisons, offices
+
+
+def remind_on(due: dt.date, offset: int, in_workdays: bool, snap=None) -> dt.date:
+    """The day a deadline's reminder at `offset` belongs to: `offset` calendar days from the
+    deadline, or `offset` working days (a deadline's own day is its day either way)."""
+    if not in_workdays or offset == 0:
+        return due + dt.timedelta(days=offset)
+    return (snap or workdays.snapshot()).add_workdays(due, offset)
+
+
+def reminder_dates(today: dt.date, offsets, in_workdays: bool, snap=None) -> dict[dt.date, int]:
+    """{due date: offset} of the deadlines reminded today under these offsets."""
+    if not in_workdays:
+        return {today - dt.timedelta(days=o): o for o in offsets}
+    snap = snap or workdays.snapshot()
+    # a working day is at most a few calendar days: look far enough either side
+    reach = 3 * max((abs(o) for o in offsets), default=0) + 20
+    found: dict[dt.date, int] = {}
+    for n in range(-reach, reach + 1):
+        due = today + dt.timedelta(days=n)
+        for o in offsets:
+            if remind_on(due, o, True, snap) == today:
+                found.setdefault(due, o)
+    return found
 
 
 def candidates(now: dt.datetime) -> Iterator[Planned]:
@@ -156,38 +197,116 @@ def candidates(now: dt.datetime) -> Iterator[Planned]:
             groups[policy.signature()].append(campaign_id)
     liaisons, offices = recipients_by_org({t for _c, t in campaigns})
     tz = timezone.get_current_timezone()
-    for (offsets, send_time), campaign_ids in groups.items():
-        by_date = {today - dt.timedelta(days=o): o for o in offsets}
+    snap = workdays.snapshot()
+    rest_day = conf.rest_days() == "hold" and not snap.is_workday(today)
+    next_workday = snap.next_workday(today)
+    for (offsets, send_time, unit), campaign_ids in groups.items():
+        in_workdays = unit == ReminderPolicy.DayUnit.WORKDAY
+        by_date = reminder_dates(today, offsets, in_workdays, snap)
         send_after = dt.datetime.combine(today, send_time, tzinfo=tz)
+        held_until = dt.datetime.combine(next_workday, send_time, tzinfo=tz)
         for provider in PROVIDERS.values():
             for deadline in provider.open(campaign_ids=campaign_ids, dates=list(by_date)):
+                offset = by_date[deadline.due_date]
+                # a rest day holds all but the overdue reminders of urgent tasks
+                when = (
+                    held_until if rest_day and not (offset > 0 and deadline.urgent) else send_after
+                )
                 people = (
                     liaisons.get(deadline.unit_id, [])
                     if deadline.unit_id
                     else offices.get(deadline.township_id, [])
                 )
                 for user_id in people:
-                    yield Planned(deadline, by_date[deadline.due_date], user_id, send_after)
+                    yield Planned(deadline, offset, user_id, when, in_workdays)
 
 
-def plan(now: dt.datetime, batch_size: int) -> int:
+def plan(now: dt.datetime, batch_size: int, send: bool = True) -> tuple[int, int]:
     """Insert today's reminders (ON CONFLICT DO NOTHING: rows already there, whatever their
-    status, are left alone); returns how many rows were new."""
-    written = 0
-    buffer: list[tuple] = []
-    with transaction.atomic():  # one commit for the whole plan; the rows are new or skipped
-        for planned in candidates(now):
-            buffer.append(planned.row(now))
-            if len(buffer) >= batch_size:
-                written += _insert(buffer)
-                buffer = []
-        if buffer:
-            written += _insert(buffer)
-    return written
+    status, are left alone) and, with `send`, deliver the new ones due now in the same
+    transaction; returns (rows new, rows sent)."""
+    written = sent = 0
+    buffer: list[Planned] = []
+    for planned in candidates(now):
+        buffer.append(planned)
+        if len(buffer) >= batch_size:
+            new, out = _write(buffer, now, send)
+            written, sent, buffer = written + new, sent + out, []
+    if buffer:
+        new, out = _write(buffer, now, send)
+        written, sent = written + new, sent + out
+    return written, sent
 
 
-def _insert(rows: list[tuple]) -> int:
-    return len(insert_rows(Reminder, ROW_FIELDS, rows, ignore_conflicts=True, returning=True))
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _saved_reminder(**values) -> Reminder:
+    """A Reminder instance for a row just inserted, made as the ORM makes one it read (every
+    field set, marked saved) without running Model.__init__ twenty thousand times."""
+    reminder = Reminder.__new__(Reminder)
+    reminder._state = ModelState()
+    reminder._state.adding = False
+    reminder._state.db = connection.alias
+    reminder.__dict__.update(values)
+    return reminder
+
+
+def _write(batch: list[Planned], now: dt.datetime, send: bool) -> tuple[int, int]:
+    """One transaction: the batch's new rows, and the channels' rows for those sent now."""
+    due_now = [p for p in batch if send and p.send_after <= now]
+    later = [p for p in batch if not (send and p.send_after <= now)]
+    with transaction.atomic():
+        written = 0
+        if later:
+            written += len(
+                insert_rows(
+                    Reminder,
+                    ROW_FIELDS,
+                    [p.row(now) for p in later],
+                    ignore_conflicts=True,
+                    returning=True,
+                )
+            )
+        if not due_now:
+            return written, 0
+        new = insert_rows(
+            Reminder,
+            ROW_FIELDS,
+            [p.row(now, sent=True) for p in due_now],
+            ignore_conflicts=True,
+            returning=KEY_FIELDS,
+        )
+        by_key = {p.key(): p for p in due_now}
+        reminders = []
+        for pk, recipient_id, kind, object_id, deadline, offset in new:
+            planned = by_key[(recipient_id, kind, object_id, _as_date(deadline), offset)]
+            d = planned.deadline
+            reminders.append(
+                _saved_reminder(
+                    id=pk,
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    object_id=object_id,
+                    deadline=d.due_date,
+                    offset=offset,
+                    in_workdays=planned.in_workdays,
+                    campaign_id=d.campaign_id,
+                    township_id=d.township_id,
+                    unit_id=d.unit_id,
+                    title=d.title[:200],
+                    url=d.url,
+                    send_after=planned.send_after,
+                    status=Reminder.Status.SENT,
+                    created_at=now,
+                    sent_at=now,
+                )
+            )
+        if reminders:
+            for channel in CHANNELS:
+                channel.deliver(reminders, now)
+    return written + len(reminders), len(reminders)
 
 
 # --- delivery -----------------------------------------------------------------------------
@@ -259,11 +378,19 @@ def run_sweep(now: dt.datetime | None = None, batch_size: int | None = None) -> 
             return None
         run = SweepRun.objects.create(started_at=now)
         try:
-            run.planned = plan(now, batch_size)
-            if is_quiet(now):
+            quiet = is_quiet(now)
+            run.planned, fresh = plan(now, batch_size, send=not quiet)
+            rest_day = conf.rest_days() == "hold" and not workdays.is_workday(
+                timezone.localdate(now)
+            )
+            if quiet:
                 run.held_for_night = True
+                run.sent = fresh
+            elif rest_day:  # held rows wait for the next working day; no digests either
+                run.sent = fresh
             else:
-                run.sent, run.cancelled = deliver_due(now, batch_size)
+                sent, run.cancelled = deliver_due(now, batch_size)
+                run.sent = fresh + sent
                 run.digests = digests.send_due_digests(now)
             outbox.flush(now)
         except Exception as exc:

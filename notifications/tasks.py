@@ -19,3 +19,11 @@ def send_emails(ids: list[int]) -> None:
     from notifications.outbox import send
 
     send(ids)
+
+
+@shared_task(name="notifications.send_channel_messages", ignore_result=True)
+def send_channel_messages(ids: list[int]) -> None:
+    """Send WeChat Work / DingTalk / SMS outbox rows by id (see notifications.dispatch)."""
+    from notifications.dispatch import send
+
+    send(ids)

@@ -16,7 +16,8 @@ from notifications import services
 from notifications.access import get_campaign_for_policy, get_notification_for
 from notifications.conf import health_max_age
 from notifications.forms import PolicyForm, PreferenceForm
-from notifications.models import Notification, SweepRun
+from notifications.models import Notification, ReminderPolicy, SweepRun
+from notifications.titles import localise
 from organisations.access import scope_for
 
 
@@ -27,6 +28,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if show == "unread":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page.object_list = localise(page.object_list)
     scope = scope_for(request.user)
     policies = (
         Campaign.objects.filter(township__in=scope.office_townships).order_by("-year", "pk")
@@ -53,6 +55,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = services.mark_read(get_notification_for(request.user, pk))
+    localise([notification])
     if request.htmx:
         response = render(
             request,
@@ -80,7 +83,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.save_preference(request.user, form.cleaned_data["email_mode"])
         messages.success(request, _("通知偏好已保存。"))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    from notifications.channel_forms import ChannelPreferenceForm
+
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "channel_form": ChannelPreferenceForm(instance=preference)},
+    )
 
 
 @login_required
@@ -102,6 +111,7 @@ def policy(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "schedule": [{"offset": o, "days": abs(o)} for o in current.offsets()],
+            "in_workdays": current.day_unit == ReminderPolicy.DayUnit.WORKDAY,
         },
     )
 

@@ -37,6 +37,8 @@ class Scope:
     auditor_districts: frozenset[int] = EMPTY
     # unit id -> township id, for the units the user files for
     unit_townships: dict[int, int] = field(default_factory=dict)
+    # (role kind, organisation name) of each role, for the user menu (read with the roles)
+    role_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def readable_townships(self) -> frozenset[int]:
@@ -94,9 +96,15 @@ def scope_for(user) -> Scope:
     office, leader_t, units, unit_t, reviewer, leader_d = set(), set(), set(), {}, set(), set()
     auditor = set()
     rows = Role.objects.filter(user=user).values_list(
-        "kind", "organisation_id", "organisation__level", "organisation__township_id"
+        "kind",
+        "organisation_id",
+        "organisation__level",
+        "organisation__township_id",
+        "organisation__name",
     )
-    for kind, org_id, level, township_id in rows:
+    names = []
+    for kind, org_id, level, township_id, org_name in rows:
+        names.append((kind, org_name))
         if kind == Role.Kind.OFFICE:
             office.add(org_id)
         elif kind == Role.Kind.LIAISON:
@@ -119,6 +127,7 @@ def scope_for(user) -> Scope:
         leader_districts=frozenset(leader_d),
         auditor_districts=frozenset(auditor),
         unit_townships=unit_t,
+        role_names=tuple(names),
     )
     user._qf_scope = scope
     return scope

@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from organisations.access import scope_for
+from organisations.models import Role
 from organisations.navigation import nav_items
 
 
@@ -15,7 +16,10 @@ def navigation(request):
         notifications_url = ""
     return {
         "nav_items": nav_items(scope, request.path),
-        "nav_roles": [str(role) for role in user.roles.select_related("organisation")],
+        # the user's roles as Role.__str__ words them, from the roles scope_for read already
+        "nav_roles": [
+            f"{user} · {Role.Kind(kind).label} · {name}" for kind, name in scope.role_names
+        ],
         "notifications_url": notifications_url,
         "qf_scope": scope,
     }

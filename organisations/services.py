@@ -23,7 +23,7 @@ from organisations.models import Organisation, Role, StagedImport, User
 units_merged = Signal()  # kwargs: survivor, merged
 
 # Rows whose unit is rewritten by a receiver of `units_merged`, not by the generic move.
-MERGE_REBUILT = {"dashboard.recordtally"}
+MERGE_REBUILT = {"dashboard.recordtally", "campaigns.tasktally"}
 ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 
 

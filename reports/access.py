@@ -1,10 +1,13 @@
 """Who may see and act on reports: the one getter every reports view goes through.
 
 Office staff of the township request, retry and send reports; leaders read them; a district
-reviewer reads the dossiers sent to their district. Everyone else gets 404.
+reviewer reads the dossiers sent to their district. Everyone else gets 404. An Excel export is its requester's own download (the rows in it were
+read through the list page's access layer for them, `reports.exports.prepare`).
 """
 
 from __future__ import annotations
+
+from django.http import Http404
 
 from campaigns.models import Campaign
 from organisations.access import Scope, get_object_for, scope_for
@@ -36,3 +39,19 @@ def campaigns_to_report_on(user):
     if scope.is_superuser:
         return qs
     return qs.filter(township__in=scope.office_townships)
+
+
+def get_export_for(user, pk):
+    """An Excel export: its requester's own; everyone else gets 404."""
+    from reports.models import Export
+
+    try:
+        return Export.objects.visible_to(user).get(pk=pk)
+    except (Export.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def exports_for(user):
+    from reports.models import Export
+
+    return Export.objects.visible_to(user)

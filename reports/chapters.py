@@ -164,13 +164,22 @@ def _answer(future: Future, what: str) -> dict:
 
 
 class Layouter:
-    """Writes each part's HTML, takes its layout from the chapter cache or queues it for the
-    workers (started only when something has to be laid out), and gathers the warnings."""
+    """Writes each part's HTML, takes its layout from the chapter cache or queues it, and
+    gathers the warnings.
+
+    The worker processes start only once `PARALLEL_FROM` parts are waiting to be laid out:
+    starting them costs each a second or more of CPU (WeasyPrint's imports and the fonts), more
+    than a re-render after one record changed has to lay out (its chunk, an index part), so
+    those few parts are laid out in this process instead when their answer is asked for."""
+
+    PARALLEL_FROM = 3
 
     def __init__(self, context: dict, tmpdir: Path):
         self.context = context
         self.tmpdir = tmpdir
         self.pool = None
+        self.here = None
+        self.pending: list[_Job] = []
         self.warnings: list[str] = list(context.get("warnings", []))
         self.media = media_root()
         self.laid_out = 0
@@ -179,8 +188,13 @@ class Layouter:
     def _pool(self):
         if self.pool is None:
             workers = worker_count()
-            self.pool = WorkerPool(workers) if workers > 1 else InProcess()
+            self.pool = WorkerPool(workers) if workers > 1 else self._here()
         return self.pool
+
+    def _here(self):
+        if self.here is None:
+            self.here = InProcess()
+        return self.here
 
     def submit(self, name: str, template: str, extra: dict, *, mode="chapter", where=""):
         html = render_html(template, {**self.context, **extra}, mode=mode)
@@ -200,12 +214,23 @@ class Layouter:
             return _Job(name, key, None, cached["path"], cached)
         html_path = self.tmpdir / f"{name}.html"
         html_path.write_text(html, "utf-8")
-        out_path = str(self.tmpdir / f"{name}.pdf")
+        job = _Job(name, key, None, str(self.tmpdir / f"{name}.pdf"), None)
+        job.html_path = str(html_path)
         self.laid_out += 1
-        return _Job(name, key, self._pool().submit(str(html_path), out_path), out_path, None)
+        self.pending.append(job)
+        if self.pool is not None or len(self.pending) >= self.PARALLEL_FROM:
+            self._start(self._pool())
+        return job
+
+    def _start(self, runner) -> None:
+        for job in self.pending:
+            job.future = runner.submit(job.html_path, job.path)
+        self.pending = []
 
     def answer(self, job) -> dict:
         if job.answer is None:
+            if job.future is None:  # few parts waiting: no workers for them
+                self._start(self._here())
             answer = _answer(job.future, job.name)
             self.warnings += [f"已拒绝外部资源：{url}" for url in answer.get("refused", [])]
             job.path = chaptercache.put(job.key, job.path, answer)
@@ -243,18 +268,25 @@ class Layouter:
 class _Job:
     def __init__(self, name, key, future, path, answer):
         self.name, self.key, self.future, self.path, self.answer = name, key, future, path, answer
+        self.html_path = ""
 
 
 def render_dossier(context: dict, chapter_list: list[dict], progress=None) -> Rendered:
     from reports.pdfmerge import TaggedMerger
 
-    clock = time.perf_counter()
+    clock = time.perf_counter(), time.process_time()
 
     def lap(what: str) -> None:
         nonlocal clock
-        now = time.perf_counter()
+        now = time.perf_counter(), time.process_time()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        logger.info("dossier: %s %.2f s (peak RSS %.0f MiB)", what, now - clock, peak)
+        logger.info(
+            "dossier: %s %.2f s, CPU here %.2f s (peak RSS %.0f MiB)",
+            what,
+            now[0] - clock[0],
+            now[1] - clock[1],
+            peak,
+        )
         clock = now
 
     index_title = context.get("index_title", "")
@@ -365,7 +397,9 @@ def _front(chapter_list: list[dict], pages: dict | None) -> dict:
 
 def render_parts(context: dict, parts: list[dict], template: str, progress=None) -> Rendered:
     """A long report without front matter (the ledger, the monthly report): each part is laid
-    out by the workers, the parts are concatenated and every page is stamped with its footer."""
+    out by the workers (or taken from the chapter cache), the parts are concatenated and every
+    page is stamped with its footer. A part may name its outline entries as
+    `outline: [(title, anchor id)]`; without any, the report has one entry, its title."""
     from reports.pdfmerge import TaggedMerger
 
     with tempfile.TemporaryDirectory(prefix="qf-report-") as tmp:
@@ -375,17 +409,24 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
                 lay.submit(f"part-{number}", template, {"part": part})
                 for number, part in enumerate(parts)
             ]
+            glyphs_job = _footer_glyphs(lay)
             total = 0
             for done, job in enumerate(jobs, start=1):
                 total += lay.answer(job)["pages"]
                 if progress:
                     progress(10 + int(75 * done / len(jobs)))
-            glyphs = lay.answer(_footer_glyphs(lay))
+            glyphs = lay.answer(glyphs_job)
+            context["_main_peak_before_merge_mib"] = lay.close_before_merge()
             merger = TaggedMerger(jobs[0].answer["path"])
             try:
-                for job in jobs[1:]:
-                    merger.append(job.answer["path"])
-                merger.add_outline(str(context["report_title"]), 0)
+                outline = []
+                for number, (part, job) in enumerate(zip(parts, jobs, strict=True)):
+                    start = merger.append(job.answer["path"]) if number else 0
+                    anchors = job.answer.get("anchors", {})
+                    for title, anchor in part.get("outline", []):
+                        outline.append((str(title), start + anchors.get(anchor, 0)))
+                for title, page in outline or [(str(context["report_title"]), 0)]:
+                    merger.add_outline(title, page)
                 merger.stamp_footers(glyphs["path"], FOOTER_GLYPHS, total)
                 out = io.BytesIO()
                 merger.save(out, context["report_title"])
@@ -399,4 +440,6 @@ def render_parts(context: dict, parts: list[dict], template: str, progress=None)
     chaptercache.prune()
     context["_worker_peak_mib"] = lay.peak_mib
     context["_worker_cpu_seconds"] = lay.cpu_seconds
+    context["_laid_out"] = lay.laid_out
+    context["_reused"] = lay.reused
     return Rendered(out.getvalue(), total, lay.warnings)

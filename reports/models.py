@@ -128,3 +128,87 @@ class Report(TownshipScoped):
     @property
     def filename(self) -> str:
         return f"{self.title}.pdf"
+
+
+def export_path(instance: Export, filename: str) -> str:
+    return f"exports/{instance.requested_by_id}/{instance.pk}-{instance.kind}.xlsx"
+
+
+class ExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An export is its requester's own download; nobody else sees it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class Export(models.Model):
+    """An Excel workbook written in the background (活动台账, 宣传报道) from the rows the
+    requester may read, with the filters they had on the page (`parameters`). The worker
+    reads the rows again through the same access layer as the requester, so an export never
+    holds more than the page showed; the status page polls `rows_done` / `rows_total`."""
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", _("活动台账")
+        PUBLICITY = "publicity", _("宣传报道")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导出中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    parameters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.CASCADE,
+        related_name="exports",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
+    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
+    file = models.FileField(_("文件"), upload_to=export_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("文件大小"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("导出次数"), default=0)
+    run_token = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    interruptions = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Excel 导出")
+        verbose_name_plural = _("Excel 导出")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=["queued", "running"]),
+                name="export_unfinished_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.title}.xlsx"

@@ -148,28 +148,31 @@ class TaggedMerger:
                         annot.StructParent = key + offset
             self.pdf.pages.extend(part.pages)
             if part_tree is not None and self.document is not None:
-                for key, value in _number_tree(part_tree.ParentTree):
-                    highest = max(highest, key)
-                    self.parents.append((key + offset, self._copy(part, value)))
+                values = _number_tree(part_tree.ParentTree)
                 element = _document_element(part)
-                kids = element.get("/K", []) if element is not None else []
+                kids = [
+                    kid
+                    for kid in (element.get("/K", []) if element is not None else [])
+                    if isinstance(kid, Dictionary)
+                ]
+                for kid in kids:  # re-parented below: do not drag the part's root along
+                    if "/P" in kid:
+                        del kid["/P"]
+                # one copy for the whole part: objects shared by several entries come over once
+                bundle = part.make_indirect(Array([v for _, v in values] + kids))
+                copied = list(self.pdf.copy_foreign(bundle))
+                for (key, _), value in zip(values, copied, strict=False):
+                    highest = max(highest, key)
+                    self.parents.append((key + offset, value))
                 own = self.document.get("/K")
                 if not isinstance(own, Array):
                     own = Array([] if own is None else [own])
                     self.document.K = own
-                for kid in kids:
-                    if not isinstance(kid, Dictionary):
-                        continue
-                    copied = self._copy(part, kid)
-                    copied.P = self.document
-                    own.append(copied)
+                for kid in copied[len(values) :]:
+                    kid.P = self.document
+                    own.append(kid)
             self.next_key = offset + highest + 1
         return start
-
-    def _copy(self, part: pikepdf.Pdf, obj):
-        if not obj.is_indirect:
-            obj = part.make_indirect(obj)
-        return self.pdf.copy_foreign(obj)
 
     def add_outline(self, title: str, page_index: int) -> None:
         self.outline.append((title, page_index))

@@ -20,19 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from organisations.access import scope_for
+from reports import jobs
 from reports.kinds import clean_parameters, default_title, nothing_to_print, spec_for
 from reports.models import Kind, Report
 
@@ -71,16 +68,7 @@ def retry_report(report: Report, by) -> Report:
         raise ValidationError(_("只有生成失败的报告可以重试。"))
     outcome: dict = {}
     with transaction.atomic():
-        Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-            status=Report.Status.QUEUED,
-            progress=0,
-            error="",
-            warnings=[],
-            interruptions=0,
-            run_token="",
-            heartbeat_at=None,
-            created_at=timezone.now(),
-        )
+        jobs.reset_for_retry(Report, report.pk, warnings=[])
         report.refresh_from_db()
         _enqueue(report, outcome)
     report.enqueued = outcome.get("sent", True)
@@ -123,126 +111,25 @@ def _publish(pk: int, outcome: dict | None = None) -> bool:
 
 
 def stale_after() -> dt.timedelta:
-    return dt.timedelta(seconds=max(1, settings.REPORT_STALE_SECONDS))
+    return jobs.stale_after()
 
 
 def claim(report_id: int, token: str = "") -> Report | None:
     """Mark a report running for this run (`token`, the task id); None when it is gone, done,
-    or another live run has it.
-
-    A queued report is claimed; so is a running one whose run left no heartbeat for
-    REPORT_STALE_SECONDS, or whose run was this very task (the message came back because the
-    process rendering it died)."""
-    now = timezone.now()
-    stale = now - stale_after()
-    takeover = Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
-    if token:
-        takeover |= Q(run_token=token)
-    base = Report.objects.filter(pk=report_id)
-    interrupted = base.filter(Q(status=Report.Status.RUNNING) & takeover)
-    limit = max(1, settings.REPORT_MAX_ATTEMPTS)
-    given_up = interrupted.filter(interruptions__gte=limit - 1).update(
-        status=Report.Status.FAILED,
-        error=_("生成过程被中断了 %(n)s 次（后台进程退出或超时），已停止。请重试或联系管理员。")
-        % {"n": limit},
-        finished_at=now,
-        progress=0,
-        run_token="",
-    )
-    if given_up:
-        logger.warning("report %s failed after %s interrupted runs", report_id, limit)
-        return None
-    fresh = {
-        "status": Report.Status.RUNNING,
-        "started_at": now,
-        "heartbeat_at": now,
-        "run_token": token or f"local-{now.timestamp()}",
-        "attempts": F("attempts") + 1,
-        "progress": 1,
+    or another live run has it (see `reports.jobs.claim`)."""
+    gave_up = _("生成过程被中断了 %(n)s 次（后台进程退出或超时），已停止。请重试或联系管理员。") % {
+        "n": jobs.max_attempts()
     }
-    claimed = interrupted.update(**fresh, interruptions=F("interruptions") + 1)
-    if claimed:
-        logger.warning("report %s: taking over an interrupted run", report_id)
-    else:
-        claimed = base.filter(status=Report.Status.QUEUED).update(**fresh)
-    if not claimed:
-        return None
-    return Report.objects.select_related("campaign__township").get(pk=report_id)
+    return jobs.claim(Report, report_id, token, gave_up=gave_up, related=("campaign__township",))
 
 
 def set_progress(report_id: int, percent: int) -> None:
     """Best effort: a database hiccup while rendering does not stop the render."""
-    try:
-        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
-            progress=max(1, min(99, percent)), heartbeat_at=timezone.now()
-        )
-    except DatabaseError as exc:
-        logger.warning("report %s: progress not written (%s)", report_id, exc)
-        _drop_connection()
-
-
-class Heartbeat:
-    """A thread that stamps the running report every few seconds, on its own connection, so
-    that the beat job can tell a long render from a dead one."""
-
-    def __init__(self, report_id: int, token: str):
-        self.report_id = report_id
-        self.token = token
-        self.interval = max(0.5, settings.REPORT_STALE_SECONDS / 6)
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True, name=f"report-{report_id}")
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopped.set()
-        self.thread.join(timeout=10)
-
-    def _run(self) -> None:
-        try:
-            while not self.stopped.wait(self.interval):
-                try:
-                    Report.objects.filter(
-                        pk=self.report_id, status=Report.Status.RUNNING, run_token=self.token
-                    ).update(heartbeat_at=timezone.now())
-                except DatabaseError:
-                    _drop_connection()
-        finally:
-            connection.close()
-
-
-def _drop_connection() -> None:
-    """Close this thread's database connection (it may be broken); the next query opens one.
-    Inside a transaction (a test's) the connection is left to its owner."""
-    if connection.in_atomic_block:
-        return
-    try:
-        connection.close()
-    except DatabaseError:
-        pass
+    jobs.set_progress(Report, report_id, progress=max(1, min(99, percent)))
 
 
 def _write_outcome(report_id: int, token: str, **fields) -> None:
-    """Write the end of a run on a fresh connection, retrying while the database comes back
-    (a restart mid-render). Only the run that holds the report writes its outcome."""
-    deadline = time.monotonic() + max(10, settings.REPORT_STALE_SECONDS / 2)
-    delay = 0.5
-    while True:
-        try:
-            Report.objects.filter(
-                pk=report_id, status=Report.Status.RUNNING, run_token=token
-            ).update(finished_at=timezone.now(), run_token="", **fields)
-            return
-        except DatabaseError as exc:
-            _drop_connection()
-            if time.monotonic() > deadline:
-                # The beat job takes the report up again once the database answers.
-                logger.error("report %s: outcome not written (%s)", report_id, exc)
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 5)
+    jobs.write_outcome(Report, report_id, token, **fields)
 
 
 def render_report(report_id: int, today: dt.date | None = None, token: str = "") -> Report | None:
@@ -251,7 +138,7 @@ def render_report(report_id: int, today: dt.date | None = None, token: str = "")
     if report is None:
         return None
     token = report.run_token
-    with Heartbeat(report.pk, token):
+    with jobs.Heartbeat(Report, report.pk, token):
         try:
             spec = spec_for(report.kind)
             context = spec.build(report.campaign, report.parameters, today)
@@ -262,7 +149,7 @@ def render_report(report_id: int, today: dt.date | None = None, token: str = "")
             report.file.save(report_name(report), ContentFile(rendered.pdf), save=False)
         except Exception as exc:
             logger.exception("report %s failed", report_id)
-            _drop_connection()  # the failure may be the connection itself
+            jobs.drop_connection()  # the failure may be the connection itself
             _write_outcome(
                 report.pk, token, status=Report.Status.FAILED, error=_error_text(exc), progress=0
             )
@@ -284,14 +171,8 @@ def render_report(report_id: int, today: dt.date | None = None, token: str = "")
 def requeue_stale(now: dt.datetime | None = None) -> int:
     """Hand the worker every report left behind: running without a heartbeat, or queued for
     longer than REPORT_STALE_SECONDS. Returns how many were sent (the beat job)."""
-    now = now or timezone.now()
-    stale = now - stale_after()
-    running = Q(status=Report.Status.RUNNING) & (
-        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
-    )
-    waiting = Q(status=Report.Status.QUEUED, created_at__lt=stale)
     sent = 0
-    for pk in Report.objects.filter(running | waiting).order_by("pk").values_list("pk", flat=True):
+    for pk in jobs.stale_ids(Report, now):
         if not _publish(pk):
             break  # the broker is down: the next beat run tries again
         sent += 1

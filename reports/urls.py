@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_exports
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/preview/", views.report_preview, name="report_preview"),
     path("<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("<int:pk>/send/", views.report_send, name="report_send"),
+    path("exports/", views_exports.export_list, name="export_list"),
+    path("exports/new/", views_exports.export_request, name="export_request"),
+    path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", views_exports.export_retry, name="export_retry"),
 ]

@@ -70,7 +70,7 @@ def _named(ctx, unit_code: str, name: str, domain: str, named_on: dt.date, **pro
         action="name",
         from_status=Status.APPLIED,
         to_status=Status.NAMED,
-        note=f"{site.get_level_display()} {site.named_doc_number}",
+        params={"level": site.level, "doc": site.named_doc_number},
         by=ctx.users["reviewer"],
         at=now,
     )

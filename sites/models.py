@@ -191,13 +191,19 @@ class Site(TownshipScoped):
 
 
 class SiteEvent(models.Model):
-    """One step of a site's lifecycle: from which status to which, who, when, why."""
+    """One step of a site's lifecycle: from which status to which, who, when, why.
+
+    `remark` holds only what a person wrote; what the portal itself says about a step (推荐区级
+    命名, 已到回头看日期, the level and document number of a naming) is kept as codes in `params`
+    and worded at display, in the reader's language, by `note`."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=30)
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    note = models.TextField(_("说明"), blank=True)
+    remark = models.TextField(_("说明"), blank=True)
+    # {"level": Level code, "doc": document number} for naming, recommending and declining.
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -215,6 +221,26 @@ class SiteEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} · {self.get_to_status_display()}"
+
+    @property
+    def note(self) -> str:
+        """The step's explanation in the active language: the person's words, or what the
+        portal says about the step (from `params`)."""
+        level = self.params.get("level", "")
+        level_label = str(Level(level).label) if level in Level.values else level
+        if self.action == "review_due":
+            return self.remark or str(_("已到回头看日期"))
+        if self.action in ("name", "name_higher") and level:
+            return self.remark or f"{level_label} {self.params.get('doc', '')}".strip()
+        if self.action == "recommend" and level:
+            return self.remark or str(_("推荐%(level)s命名") % {"level": level_label})
+        if self.action == "decline_higher" and level:
+            return str(_("%(level)s未予命名：%(why)s") % {"level": level_label, "why": self.remark})
+        return self.remark
+
+    @note.setter
+    def note(self, value: str) -> None:
+        self.remark = value
 
 
 class SiteNaming(models.Model):

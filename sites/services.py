@@ -38,13 +38,16 @@ from sites.models import (
 REVIEW_INTERVAL_YEARS = 2  # a named site is looked at again (回头看) two years after naming
 
 
-def _event(site: Site, action: str, from_status: str, by, note: str = "") -> SiteEvent:
+def _event(
+    site: Site, action: str, from_status: str, by, note: str = "", params: dict | None = None
+) -> SiteEvent:
     return SiteEvent.objects.create(
         site=site,
         action=action,
         from_status=from_status,
         to_status=site.status,
-        note=note,
+        remark=note,
+        params=params or {},
         by=by,
         at=timezone.now(),
     )
@@ -145,6 +148,7 @@ def transition(
         raise IllegalTransition(_("创建方案请在方案栏中报送或审核。"))
     locked, before = _move(site, action, by, note)
     fields = ["status", "status_changed_at"]
+    params: dict = {}  # worded at display (SiteEvent.note), in the reader's language
     today = timezone.localdate()
     if action == "name":
         if level not in Level.values:
@@ -156,14 +160,12 @@ def transition(
         locked.named_on = named_on
         locked.next_review_due = next_review_due or _add_years(named_on, REVIEW_INTERVAL_YEARS)
         fields += ["level", "named_doc_number", "named_on", "next_review_due"]
-        note = note or f"{locked.get_level_display()} {locked.named_doc_number}"
+        params = {"level": locked.level, "doc": locked.named_doc_number}
         _record_naming(locked, by)
     elif action == "recommend":
         locked.recommended_level = locked.next_level
         fields.append("recommended_level")
-        note = note or str(
-            _("推荐%(level)s命名") % {"level": Level(locked.recommended_level).label}
-        )
+        params = {"level": locked.recommended_level}
     elif action == "name_higher":
         if not doc_number.strip() or named_on is None:
             raise IllegalTransition(_("命名须填写命名文号和命名日期。"))
@@ -175,13 +177,11 @@ def transition(
         locked.named_on = named_on
         locked.next_review_due = next_review_due or _add_years(named_on, REVIEW_INTERVAL_YEARS)
         fields += ["level", "recommended_level", "named_doc_number", "named_on", "next_review_due"]
-        note = note or f"{locked.get_level_display()} {locked.named_doc_number}"
+        params = {"level": locked.level, "doc": locked.named_doc_number}
         _record_naming(locked, by)
     elif action == "decline_higher":
-        note = str(
-            _("%(level)s未予命名：%(why)s")
-            % {"level": Level(locked.recommended_level).label, "why": note.strip()}
-        )
+        params = {"level": locked.recommended_level}
+        note = note.strip()
         locked.recommended_level = ""
         fields.append("recommended_level")
     elif action == "review_pass":
@@ -193,7 +193,7 @@ def transition(
         locked.next_review_due = None
         fields += ["delisted_on", "delisted_reason", "next_review_due"]
     locked.save(update_fields=fields)
-    _event(locked, action, before, by, note)
+    _event(locked, action, before, by, note, params)
     site.refresh_from_db()
     return locked
 
@@ -302,7 +302,7 @@ def mark_reviews_due(today: dt.date, by=None, batch: int = 200) -> int:
             action="review_due",
             from_status=Status.NAMED,
             to_status=Status.REVIEW_DUE,
-            note=_("已到回头看日期"),
+            remark="",  # worded at display: 已到回头看日期 (SiteEvent.note)
             by=by,
             at=now,
         )

@@ -44,6 +44,17 @@ def verify_second_factor(client, user) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """The working calendar is cached per process (workdays.days): a test that edits it rolls
+    back its rows, so every test starts from what the database holds."""
+    from workdays import days
+
+    days.forget()
+    yield
+    days.forget()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_second_factor(monkeypatch):
     """`client.force_login(user)` gives a fully signed-in session, second factor included, so
     that every page test runs with two factors enforced (the outsider sweep too)."""
@@ -60,9 +71,10 @@ def _force_login_passes_second_factor(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():  # the shared cache and the per-process fragments
+        cache.clear()
     yield
 
 

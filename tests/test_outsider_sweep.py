@@ -40,6 +40,7 @@ OPEN_TO_ANY_USER = {
     "notifications:mark_all_read",
     "notifications:read_all",
     "notifications:preferences",
+    "notifications:channel_preferences",
     "notifications:open",
 }
 SKIP_NAMESPACES = {"admin"}

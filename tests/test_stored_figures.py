@@ -1,12 +1,17 @@
 """Every figure stored from the ledger equals its recount after every kind of change (issue 11.4).
 
-The stored figures are the record tallies (`dashboard.models.RecordTally`) and task progress
-(`TaskPeriod.achieved`, `Task.open_due`, `Task.has_progress`). One hook keeps them
+The stored figures are the record tallies (`dashboard.models.RecordTally`), task progress
+(`TaskPeriod.achieved`, `Task.open_due`, `Task.has_progress`) and the task tally the dashboards
+count tasks from (`campaigns.models.TaskTally`: tasks per campaign, lead unit, domain and
+state; issue 17.2). One hook keeps them
 (`activities.recount.records_changed`, called by the record services inside their
 transaction); this module walks a record through every kind of change — filing, submitting,
 approving, bulk approval, return, an approved edit and its approval, moves to another unit,
 task, date and type, withdrawal, restore, deletion, admin corrections, a task's target
-changed — and approvals racing on PostgreSQL, recounting everything after each step.
+changed — and approvals racing on PostgreSQL, recounting everything after each step. The task
+tally also follows tasks created, edited (lead unit, domain, target), deleted, copied into a
+new campaign, their campaign deleted, units merged, and tasks finished by approvals and edited
+at the same moment.
 """
 
 from __future__ import annotations
@@ -23,11 +28,19 @@ from activities.models import ActivityRecord
 from activities.types import ActivityType
 from campaigns import progress
 from campaigns.models import Task, TaskPeriod
-from campaigns.services import save_task
+from campaigns.services import copy_campaign, delete_task, save_task
 from dashboard import tallies
+from organisations.services import merge_units
 from tests.activities.factories import add_evidence, jpeg_bytes, upload
 from tests.concurrency import in_threads, needs_postgresql
-from tests.factories import RecordFactory, TaskFactory, UnitFactory, UserFactory, domain
+from tests.factories import (
+    CampaignFactory,
+    RecordFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+    domain,
+)
 
 S = ActivityRecord.Status
 
@@ -41,6 +54,7 @@ def assert_every_figure_recounts():
     for task in Task.objects.prefetch_related("periods"):
         periods = [(p.due_date, fresh[p.pk]) for p in task.periods.all()]
         assert (task.open_due, task.has_progress) == progress.task_state(task.target_count, periods)
+    assert progress.stored_task_tallies() == progress.computed_task_tallies()
 
 
 def achieved(task):
@@ -346,3 +360,140 @@ def test_concurrent_changes_keep_every_figure(world, time_machine):
         )
         assert_every_figure_recounts()
     assert achieved(shared) == 15
+
+
+def test_the_task_tally_follows_every_change_of_a_task(world, plan, media):
+    """Tasks created, edited, finished, deleted, copied, merged away: the tally equals the
+    tasks after each step (the dashboards count tasks from it)."""
+    lecture, films = plan["lecture"], plan["films"]
+    assert_every_figure_recounts()
+
+    # created through the service (periods made by sync_periods) and by the admin's plain save
+    new = Task(
+        campaign=world.campaign_a,
+        domain=domain("villages"),
+        title="新任务",
+        lead_unit=world.unit_a2,
+        target_count=1,
+        start_date=dt.date(2026, 3, 1),
+        due_date=dt.date(2026, 5, 31),
+    )
+    save_task(new, co_units=[world.unit_a1])
+    assert_every_figure_recounts()
+    assert new.periods.exists()
+
+    # finished by an approval, then its target raised (open again, overdue by now)
+    record = services.file_record(
+        unit=world.unit_a2,
+        campaign=world.campaign_a,
+        data=data(date=dt.date(2026, 4, 1)),
+        tasks=[new],
+        uploads=[photo(11)],
+        by=world.liaison_a2,
+        submit=True,
+    )
+    services.approve_record(record, world.office_a)
+    new.refresh_from_db()
+    assert new.open_due is None
+    assert_every_figure_recounts()
+    new.target_count = 5
+    save_task(new, co_units=[world.unit_a1])
+    assert_every_figure_recounts()
+
+    # another lead unit and domain; a save of some fields only
+    lecture.lead_unit = world.unit_a2
+    lecture.domain = domain("families")
+    save_task(lecture, co_units=[world.unit_a1])
+    assert_every_figure_recounts()
+    lecture.title = "讲党课（改）"
+    lecture.save(update_fields=["title"])
+    assert_every_figure_recounts()
+
+    # deleted
+    delete_task(films)
+    assert_every_figure_recounts()
+
+    # copied into next year's campaign, then that campaign deleted with its tasks
+    copy = copy_campaign(world.campaign_a, 2027)
+    assert (
+        Task.objects.filter(campaign=copy).count()
+        == Task.objects.filter(campaign=world.campaign_a).count()
+    )
+    assert_every_figure_recounts()
+    copy.delete()
+    assert_every_figure_recounts()
+
+    # a unit merged into another: its tasks and records move to the survivor
+    merge_units(world.unit_a2.pk, world.unit_a1.pk)
+    assert_every_figure_recounts()
+    assert not Task.objects.filter(lead_unit=world.unit_a2).exists()
+
+    # a bulk load that bypassed the model is put right by the rebuild
+    other = CampaignFactory(township=world.township_a, year=2025)
+    Task.objects.bulk_create(
+        [
+            Task(
+                campaign=other,
+                domain=domain("villages"),
+                title=f"批量{i}",
+                lead_unit=world.unit_a1,
+                target_count=1,
+                start_date=dt.date(2025, 1, 1),
+                due_date=dt.date(2025, 12, 31),
+            )
+            for i in range(3)
+        ]
+    )
+    assert progress.stored_task_tallies() != progress.computed_task_tallies()
+    progress.rebuild_task_tallies([other.pk])
+    assert_every_figure_recounts()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_finishing_tasks_keep_the_task_tally(world, time_machine):
+    """Approvals that each finish a different task of the same unit and domain move tasks
+    between the same tally rows at the same moment, while the office edits another of the
+    unit's tasks: no move is lost."""
+    time_machine.move_to("2026-06-15 10:00:00+08:00", tick=False)
+    for trial in range(3):
+        tasks = [
+            TaskFactory(
+                campaign=world.campaign_a,
+                lead_unit=world.unit_a1,
+                target_count=1,
+                title=f"并发任务{trial}-{i}",
+            )
+            for i in range(3)
+        ]
+        edited = TaskFactory(
+            campaign=world.campaign_a, lead_unit=world.unit_a1, title=f"改牵头{trial}"
+        )
+        pending = []
+        for task in tasks:
+            record = RecordFactory(
+                campaign=world.campaign_a, unit=world.unit_a1, status=S.SUBMITTED
+            )
+            record.tasks.add(task)
+            add_evidence(record)
+            pending.append(record)
+        start = threading.Barrier(4)
+
+        def together(fn, start=start):
+            start.wait(30)
+            fn()
+
+        def move(task=edited):
+            task = Task.objects.get(pk=task.pk)
+            task.lead_unit = world.unit_a2
+            task.target_count = 1
+            save_task(task)
+
+        in_threads(
+            lambda p=pending: together(lambda: services.approve_record(p[0], world.office_a)),
+            lambda p=pending: together(lambda: services.approve_record(p[1], world.office_a)),
+            lambda p=pending: together(lambda: services.approve_record(p[2], world.office_a)),
+            lambda: together(move),
+        )
+        assert_every_figure_recounts()
+        assert Task.objects.filter(pk__in=[t.pk for t in tasks], open_due__isnull=True).count() == 3

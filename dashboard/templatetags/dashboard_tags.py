@@ -88,11 +88,19 @@ def drill_object(context, value, url_name: str, pk) -> str:
     or the viewer may not open it."""
     if not context.get("drill_links", True):
         return format_html("{}", value)
-    try:
-        url = reverse(url_name, args=[pk])
-    except NoReverseMatch:
+    url = _object_url(url_name, pk, get_urlconf(), get_script_prefix())
+    if not url:
         return format_html("{}", value)
     return format_html('<a href="{}">{}</a>', url, value)
+
+
+@lru_cache(maxsize=4096)
+def _object_url(url_name: str, pk, urlconf, prefix: str) -> str:
+    # the same units and sites come back on every render of a dashboard
+    try:
+        return reverse(url_name, args=[pk], urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
 
 
 @register.filter

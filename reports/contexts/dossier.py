@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
@@ -31,10 +32,13 @@ TYPE_LABELS = dict(ActivityType.choices)
 SITES_PER_CHUNK = 10
 SUBJECTS_PER_CHUNK = 5
 # Records per separately laid-out chunk: small, so that a changed record re-lays out a few pages.
+# A chunk holds one month of a domain (cut into RECORDS_PER_CHUNK pieces when longer): a record
+# approved late then changes its month's chunks only, not every chunk after it.
 RECORDS_PER_CHUNK = 30
 # A record with more photos than this prints only its representative ones (and counts the rest).
 ALL_PHOTOS_UP_TO = 6
 DEFAULT_REPRESENTATIVE = 3
+PHOTOS_PER_ROW = 3
 INDEX_ROWS_PER_PART = 100
 NUMERALS = "一二三四五六七八九十"
 RECORD_SCOPES = ("all", "criteria", "domain")
@@ -217,6 +221,9 @@ def _records(campaign: Campaign, parameters: dict, book: PhotoBook) -> list[dict
                 if record.type in measures
                 else str(record.quantity),
                 "photos": printed,
+                "photo_rows": [
+                    printed[i : i + PHOTOS_PER_ROW] for i in range(0, len(printed), PHOTOS_PER_ROW)
+                ],
                 "photo_total": len(photos),
                 "rest": len(photos) - len(printed),
             }
@@ -424,6 +431,20 @@ def _index_parts(context: dict) -> list[dict]:
     return parts
 
 
+def record_chunks(records: list[dict], size: int | None = None) -> list[dict]:
+    """A domain's records in chunks of one month each, a long month cut into pieces of `size`
+    (its later pieces marked continued)."""
+    size = size or RECORDS_PER_CHUNK
+    chunks = []
+    for month, group in groupby(records, key=lambda r: r["record"].date.replace(day=1)):
+        rows = list(group)
+        chunks += [
+            {"records": rows[i : i + size], "month": month, "continued": i > 0}
+            for i in range(0, len(rows), size)
+        ]
+    return chunks
+
+
 def chapters(context: dict) -> list[dict]:
     """The dossier's chapters in order; long ones cut into chunks laid out separately.
     Every chunk carries the number of its chapter; only a chapter's first chunk has a title."""
@@ -431,17 +452,20 @@ def chapters(context: dict) -> list[dict]:
     result: list[dict] = []
     count = 0
 
-    def add(key, title, part, items=None, items_key="", per_chunk=1, **extra):
+    def add(key, title, part, items=None, items_key="", per_chunk=1, chunks=None, **extra):
         nonlocal count
         count += 1
         full = f"{numeral(count)}、{title}"
-        if items is None:
+        if items is None and chunks is None:
             result.append(
                 {"key": key, "title": full, "template": tpl, "part": part, "first": True, **extra}
             )
             return
-        chunks = [items[i : i + per_chunk] for i in range(0, len(items), per_chunk)] or [[]]
-        for index, chunk in enumerate(chunks):
+        if chunks is None:
+            chunks = [
+                {items_key: items[i : i + per_chunk]} for i in range(0, len(items), per_chunk)
+            ]
+        for index, chunk in enumerate(chunks or [{items_key: []}]):
             result.append(
                 {
                     "key": f"{key}-{index}",
@@ -449,8 +473,8 @@ def chapters(context: dict) -> list[dict]:
                     "heading": full,
                     "template": tpl,
                     "part": part,
-                    items_key: chunk,
                     "first": index == 0,
+                    **chunk,
                     **extra,
                 }
             )
@@ -463,9 +487,7 @@ def chapters(context: dict) -> list[dict]:
             f"records-{d['domain'].code}",
             _("%(domain)s活动开展情况") % {"domain": d["domain"].name},
             "records",
-            d["records"],
-            "records",
-            RECORDS_PER_CHUNK,
+            chunks=record_chunks(d["records"]),
             domain=d["domain"],
             record_total=len(d["records"]),
         )

@@ -187,7 +187,7 @@ def test_list_shows_own_unit_to_liaison_and_counts_queries(world, login, django_
     client = login(world.office_a)
     url = reverse("activities:publicity_list")
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url + "?status=approved")
     assert response.context["page"].paginator.count == 30
     mine = login(world.liaison_a1).get(url)
@@ -207,7 +207,7 @@ def test_totals_per_channel_unit_quarter_match_the_drill_down_lists(
     client = login(world.office_a)
     url = reverse("activities:publicity_totals")
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     totals = response.context["totals"]
     assert totals.total == 6

@@ -78,7 +78,7 @@ def test_list_query_count_is_fixed(world, login, django_assert_num_queries):
 # session, user, roles, nav roles, notifications, count with the participant total, page
 # (unit, domain joined), filter choices (campaign, unit, domain), duplicate flags, pending-edit
 # flags
-LIST_QUERIES = 12
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("who", ["liaison_a1", "office_a", "leader_a", "district_leader"])

@@ -16,7 +16,7 @@ from tests.factories import RecordFactory, UnitFactory, domain
 QUEUE = reverse("activities:review_queue")
 # session, user, roles, nav roles, notifications, count, page rows, filter-form choices (unit,
 # domain), duplicate flags, pending-edit flags
-QUEUE_QUERIES = 11
+QUEUE_QUERIES = 11  # with one for the files still being processed (or failed)
 S = ActivityRecord.Status
 
 

@@ -27,7 +27,7 @@ def test_list_in_fixed_queries(world, login, criteria, django_assert_num_queries
         site = make_site(world.campaign_a, UnitFactory(parent=world.township_a))
         services.start_assessment("self", criteria, world.office_a, site=site)
     client = login(world.office_a)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessments:assessment_list"))
     assert len(response.context["page"].object_list) == 12
 

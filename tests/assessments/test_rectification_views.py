@@ -120,7 +120,7 @@ def test_list_in_fixed_queries_and_scoped(world, login, django_assert_num_querie
         deadline=TODAY,
     )
     client = login(world.office_a)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessments:rectification_list"))
     assert len(response.context["page"].object_list) == 16
     assert response.context["counts"]["overdue"] == 5

@@ -163,7 +163,7 @@ def test_sheet_loads_in_fixed_queries(world, login, django_assert_num_queries, r
     # 10: the sheet no longer lists up to 300 records for a datalist; staff search instead.
     precheck, _scores, _ids = big_precheck(world, records)
     client = login(world.office_a)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("assessments:assessment_detail", args=[precheck.pk]))
     assert response.status_code == 200
     assert sum(r["record_count"] for r in response.context["rows"]) == records

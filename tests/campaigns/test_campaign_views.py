@@ -41,7 +41,7 @@ def test_list_query_count_does_not_grow(world, login, django_assert_num_queries)
     for year in range(2015, 2025):
         CampaignFactory(township=world.township_a, year=year, phases=False)
     client = login(world.office_a)
-    with django_assert_num_queries(6):  # session, user, roles, campaigns + the nav bar's
+    with django_assert_num_queries(5):  # session, user, roles, campaigns + the nav bar's
         response = client.get(reverse("campaigns:campaign_list"))
     assert len(response.context["campaigns"]) == 11
 
@@ -188,11 +188,11 @@ def test_overview_query_count_is_fixed(world, plan, login, django_assert_num_que
     many_tasks(world.campaign_a, [world.unit_a1, world.unit_a2], n=40)
     client = login(world.office_a)
     url = reverse("campaigns:campaign_detail", args=[world.campaign_a.pk])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
     for i in range(20):
         TaskFactory(campaign=world.campaign_a, title=f"再加{i}", lead_unit=world.unit_a2)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert sum(c.total for c in response.context["counts"]) == 63
 

@@ -25,7 +25,7 @@ def test_save_task_regenerates_periods_when_the_recurrence_changes(world):
     assert task.periods.count() == 1
     task.recurrence = Task.Recurrence.MONTHLY
     save_task(task, co_units=[world.unit_a2])
-    assert list(task.periods.values_list("label", flat=True)) == [
+    assert [p.label for p in task.periods.all()] == [
         "2026年3月",
         "2026年4月",
         "2026年5月",

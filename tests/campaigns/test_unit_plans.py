@@ -182,7 +182,7 @@ def test_board_lists_who_has_and_has_not_submitted(owed, login, django_assert_nu
     client = login(owed.office_a)
     url = reverse("campaigns:unit_plans", args=[owed.campaign_a.pk])
     client.get(url)  # warm the session and scope
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
     rows = {row.unit.pk: row.state for row in response.context["rows"]}
     assert rows[owed.unit_a1.pk] == "submitted" and rows[owed.unit_a2.pk] == "missing"

@@ -193,8 +193,10 @@ def big_township(world, today):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts without cached dashboards (the local-memory cache outlives a test)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

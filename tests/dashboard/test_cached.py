@@ -14,9 +14,9 @@ from dashboard.figures import township_figures
 from tests.factories import RecordFactory
 
 URL = reverse("dashboard:township")
-# session, user, roles, the campaign's domains (access), the base template's role list and
+# session, user, roles (also the user menu's role list), the campaign's domains (access) and
 # unread notifications: the figures come from the cache.
-WARM_QUERIES = 6
+WARM_QUERIES = 5
 
 
 def summary(figures):
@@ -57,7 +57,7 @@ def test_cache_can_be_turned_off(known, world, login, settings, django_assert_nu
     assert cached.seconds() == 0
     client = login(world.office_a)
     client.get(URL)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(10):
         client.get(URL)
 
 
@@ -69,8 +69,8 @@ def test_district_view_cached_and_invalidated(
 ):
     client = login(world.reviewer)
     before = {r.township: r.records for r in client.get(DISTRICT).context["figures"].rows}
-    # session, user, roles, the district; the base template's role list and notifications
-    with django_assert_num_queries(6):
+    # session, user, roles (with the user menu's role list), the district; notifications
+    with django_assert_num_queries(5):
         client.get(DISTRICT)
     pending = RecordFactory(
         campaign=world.campaign_b, unit=world.unit_b1, status=ActivityRecord.Status.SUBMITTED

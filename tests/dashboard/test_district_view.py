@@ -10,10 +10,10 @@ from tests.dashboard.factories import site
 from tests.factories import CampaignFactory, TownshipFactory
 
 URL = reverse("dashboard:district")
-# session, user, roles (3); district, domains, townships, campaigns, current phases, task
-# periods, approved records per campaign, sites, rectifications (9); the base template's role
-# list and unread notifications (2).
-QUERIES = 14
+# session, user, roles with the user menu's role list (3); district, domains, townships,
+# campaigns with their current phase, tasks per domain and records per campaign (the stored
+# tallies), sites with rectifications (6); unread notifications (1).
+QUERIES = 10
 
 
 def detail(district) -> str:

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 URL = reverse("dashboard:township")
-# session, user, roles (3); the campaign's domains with their campaign, township and task
-# periods counted (1); phases and milestones (1); records by month/type/domain (1); site
-# readiness (6, assessments.readiness); units with what they owe (1); the base template's role
-# list and unread notifications (2).
-QUERIES = 16  # with the township's wording of the types' measures
+# session, user, roles with the user menu's role list (3); the campaign's domains with their
+# campaign and township (1); phases and milestones (1); the sites with their latest assessment
+# and rectifications (1); the criteria set with its items (1); the record tallies of the
+# campaign and of the sites' units with the township's measure wording (1); units with their
+# task tallies and what they owe (1); unread notifications (1).
+QUERIES = 10
 
 
 def detail(township) -> str:
@@ -45,6 +46,10 @@ def test_chart_data_passed_with_json_script(known, world, login):
     assert charts["domains"]["categories"] == ["进农村", "进学校", "进家庭"]
     assert charts["domains"]["series"][2]["data"] == [1, 0, 1]  # overdue
     assert charts["trend"]["categories"][0] == "2026年3月"
+    # every figure of every series is a number (sums read with plain SQL are not strings)
+    for chart in charts.values():
+        for series in chart["series"]:
+            assert all(isinstance(v, int | float) for v in series["data"]), series
     assert "<script>" not in body  # no inline script (CSP)
 
 

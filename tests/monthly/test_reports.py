@@ -184,7 +184,7 @@ def test_list_filters_count_and_query_budget(world, login, django_assert_num_que
     assert 'data-qf-count="3"' in body and "甲一村" not in body
     # session, user, roles, campaign, units, reports, unit options, nav roles, notifications
     client = login(world.office_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(base)
 
 

@@ -32,3 +32,10 @@ def sweep_at(django_capture_on_commit_callbacks):
 def no_digests(settings):
     """Keep the daily digests out of tests that count single reminders."""
     settings.REMINDER_DIGEST_TIME = "23:59"
+
+
+@pytest.fixture
+def send_on_rest_days(settings):
+    """Tests of the schedule's day arithmetic walk through weekends and holidays: send on them
+    as on any day (tests/notifications/test_working_calendar.py tests the holds)."""
+    settings.REMINDER_REST_DAYS = "send"

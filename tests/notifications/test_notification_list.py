@@ -62,7 +62,7 @@ def test_query_count_does_not_grow_with_the_list(world, login, django_assert_num
     client = login(world.liaison_a1)
     client.get(reverse("notifications:list"))  # warm the session
     # session, user, roles (scope), nav roles, unread count, page count, page rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("notifications:list"))
 
 

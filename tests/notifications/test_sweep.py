@@ -18,7 +18,7 @@ from tests.factories import TODAY, RecordFactory, UserFactory, give_role
 from tests.notifications.conftest import at
 from tests.notifications.factories import milestone_due, period_due
 
-pytestmark = pytest.mark.usefixtures("no_digests")
+pytestmark = pytest.mark.usefixtures("no_digests", "send_on_rest_days")
 
 
 def sent(kind="task_period", **filters):

@@ -70,6 +70,7 @@ def worker_env(**extra) -> dict:
         CELERY_TASK_ALWAYS_EAGER="false",
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         REMINDER_QUIET_HOURS="",  # the test runs whatever the hour
+        REMINDER_REST_DAYS="send",  # …and whatever the day (weekends and holidays hold)
         REMINDER_DIGEST_TIME="23:59:59",
         DB_CONN_MAX_AGE="0",
     )

@@ -309,7 +309,7 @@ def test_person_list_in_fixed_queries(world, login, django_assert_num_queries):
     client = login(world.office_a)
     url = reverse("organisations:person_list")
     client.get(url)  # warm the session and the scope
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(7) as first:
         client.get(url)
     for i in range(30):
         unit = UnitFactory(name=f"加测单位{i}", parent=world.township_a)

@@ -107,3 +107,70 @@ def test_long_ledger_is_laid_out_in_parts(
     pages = text.split("\f")
     for number, page in enumerate(pages[: rendered.pages], start=1):
         assert f"第{number}页共{rendered.pages}页" in page.replace(" ", "")
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_long_monthly_report_is_laid_out_in_parts(
+    world, tmp_path, settings, monkeypatch, workers, needs_poppler
+):
+    """A long month goes through the chapter workers and the chapter cache like the dossier:
+    parts of whole days, footers on every page, an outline entry per section, and a record
+    changed on one day lays out that day's part only."""
+    import pikepdf
+
+    from activities.models import ActivityRecord
+
+    settings.REPORT_WORKERS = workers
+    records = [
+        RecordFactory(
+            campaign=world.campaign_a,
+            unit=world.unit_a1 if i % 2 else world.unit_a2,
+            date=dt.date(2026, 6, 1 + i % 10),
+            title=f"六月廉政活动{i:02d}",
+            participants=10 + i,
+        )
+        for i in range(40)
+    ]
+    monkeypatch.setattr(monthly, "PART_ROWS", 10)
+    monkeypatch.setattr(monthly, "PART_MAX_ROWS", 7)
+    ctx = monthly.build(world.campaign_a, {"month": "2026-06"})
+    parts = ctx["parts"]
+    # four a day: days 1–3 (12 rows: 7 + 5), 4–6, 7–9 (the same), 10 (4), then the grid
+    assert [len(p["rows"]) for p in parts] == [7, 5, 7, 5, 7, 5, 4, 0]
+    assert parts[0]["head"] and parts[-1]["grid"]
+    assert [p["span"]["first"].day for p in parts[:-1]] == [1, 2, 4, 5, 7, 8, 10]
+    assert parts[1]["span"]["continued"] and not parts[2]["span"]["continued"]
+    rendered = monthly.render(ctx)
+    assert ctx["_laid_out"] >= len(parts) and ctx["_reused"] == 0
+    (tmp_path / "monthly.pdf").write_bytes(rendered.pdf)
+    text = pdf_text(rendered.pdf, tmp_path)
+    flat = text.replace(" ", "")
+    people = sum(r.participants for r in records)
+    assert f"全镇共开展廉政文化活动40次，参加{people}人次" in flat
+    for r in records:
+        assert r.title in flat
+    assert "6月2日至6月3日（续）" in flat and "6月4日至6月5日" in flat
+    pages = text.split("\f")
+    for number, page in enumerate(pages[: rendered.pages], start=1):
+        assert f"第{number}页共{rendered.pages}页" in page.replace(" ", "")
+    with pikepdf.open(tmp_path / "monthly.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "zh-CN" and pdf.open_metadata().pdfa_status == "3B"
+        with pdf.open_outline() as outline:
+            entries = [(i.title, pdf.pages.index(i.destination[0])) for i in outline.root]
+    assert [t for t, _ in entries] == [
+        "一、本月概况",
+        "二、月报报送情况",
+        "三、活动明细",
+        "四、各单位逐月活动记录",
+    ]
+    assert "四、各单位逐月活动记录" in pages[entries[-1][1]].replace(" ", "")
+    # the same month again: every part from the chapter cache; one title changed: its part
+    again = monthly.build(world.campaign_a, {"month": "2026-06"})
+    monthly.render(again)
+    assert again["_laid_out"] == 0
+    ActivityRecord.objects.filter(pk=records[4].pk).update(title="六月廉政活动（改）")  # 6月5日
+    changed = monthly.build(world.campaign_a, {"month": "2026-06"})
+    rendered = monthly.render(changed)
+    assert changed["_laid_out"] == 1
+    assert "六月廉政活动（改）" in pdf_text(rendered.pdf, tmp_path).replace(" ", "")

@@ -20,7 +20,7 @@ def test_list_shows_township_reports_in_fixed_queries(world, login, django_asser
     ReportFactory(campaign=world.campaign_b, title="乙镇的报告")
     client = login(world.office_a)
     client.get(reverse("reports:report_list"))  # warm the session
-    with django_assert_num_queries(10):  # 9 + the domain choices of the dossier's scope
+    with django_assert_num_queries(9):  # 8 + the domain choices of the dossier's scope
         response = client.get(reverse("reports:report_list"))
     assert response.status_code == 200
     assert "乙镇的报告" not in response.content.decode()

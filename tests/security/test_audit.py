@@ -91,7 +91,9 @@ def test_role_changes_exports_and_report_downloads_are_recorded(world, login, do
     role = give_role(world.liaison_a2, world.unit_a1, Role.Kind.LIAISON)
     role.delete()
     client = login(world.office_a)
-    client.get(reverse("activities:ledger_export"), {"campaign": world.campaign_a.pk})
+    client.post(
+        reverse("reports:export_request"), {"kind": "ledger", "campaign": world.campaign_a.pk}
+    )
     client.get(reverse("campaigns:task_export"))
     client.get(reverse("reports:report_download", args=[done.pk]))
     kinds = list(AuditEvent.objects.order_by("id").values_list("kind", "detail"))

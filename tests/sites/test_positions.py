@@ -168,7 +168,7 @@ def test_list_marks_stale_positions_in_fixed_queries(world, login, django_assert
     client = login(world.office_a)
     url = reverse("sites:position_list")
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url + "?stale=1")
     rows = list(response.context["page"])
     assert len(rows) == 10 and all(r.is_stale for r in rows)

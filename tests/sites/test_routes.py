@@ -61,7 +61,7 @@ def test_route_list_in_fixed_queries(world, login, django_assert_num_queries):
             reverse("sites:route_create"),
             {"name": f"线路{n}", "theme": "red", "stop_1": sites[0].pk},
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("sites:route_list"))
     assert len(response.context["routes"]) == 5
 

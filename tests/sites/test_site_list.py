@@ -28,7 +28,7 @@ def test_office_sees_every_site_of_the_township_in_fixed_queries(
 ):
     many_sites(world)
     client = login(world.office_a)
-    with django_assert_num_queries(7):  # session, user, roles, nav roles, unread, count, page
+    with django_assert_num_queries(6):  # session, user, roles (nav too), unread, count, page
         response = client.get(reverse("sites:site_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 12
@@ -65,7 +65,7 @@ def test_htmx_filter_returns_the_rows_only(world, login, site_a1):
 def test_registry_lists_named_sites_with_their_review_date(world, login, django_assert_num_queries):
     many_sites(world)
     client = login(world.district_leader)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("sites:site_registry"))
     page = response.context["page"]
     assert len(page.object_list) == 6

@@ -5,7 +5,8 @@ Removes files under MEDIA_ROOT/evidence/ that no evidence row names, now or in i
 photo, a deleted draft or an approved edit's old version keeps its files). What is left to
 remove are files no committed row ever named: those of writes that failed or crashed. Files
 younger than `--min-age` minutes are kept too (a write in progress stores its files before it
-commits its rows).
+commits its rows). Originals under uploads/pending/ that no upload row waits for (their
+draft was deleted while they were being processed) go the same way.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from activities.models import Evidence
+from activities.models import Evidence, EvidenceUpload
 
 ROOT = "evidence"
+STAGING = "uploads/pending"
 
 
 def stored_names(folder: str = ROOT):
@@ -41,19 +43,28 @@ def referenced_names() -> set[str]:
 
 
 def purge(*, min_age_minutes: int = 60, dry_run: bool = False) -> list[str]:
-    """Remove unreferenced evidence files; return their names."""
-    if not default_storage.exists(ROOT):
-        return []
-    keep = referenced_names()
+    """Remove unreferenced evidence files, and originals of uploads no row waits for any more
+    (a draft deleted while its photos were being processed); return their names."""
     cutoff = timezone.now() - dt.timedelta(minutes=min_age_minutes)
     removed = []
-    for name in sorted(stored_names()):
-        if name in keep or default_storage.get_modified_time(name) > cutoff:
+    for root, keep in ((ROOT, referenced_names), (STAGING, waiting_originals)):
+        if not default_storage.exists(root):
             continue
-        removed.append(name)
-        if not dry_run:
-            default_storage.delete(name)
+        kept = keep()
+        for name in sorted(stored_names(root)):
+            if name in kept or default_storage.get_modified_time(name) > cutoff:
+                continue
+            removed.append(name)
+            if not dry_run:
+                default_storage.delete(name)
     return removed
+
+
+def waiting_originals() -> set[str]:
+    """Originals kept for uploads still pending (processed or failed ones need none)."""
+    names = set(EvidenceUpload.objects.exclude(staged="").values_list("staged", flat=True))
+    names.discard(None)
+    return names
 
 
 class Command(BaseCommand):
