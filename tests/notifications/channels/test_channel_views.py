@@ -3,13 +3,17 @@ provider's answer in Chinese, failed messages with the reason, and who may not c
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from notifications.channel_models import ChannelConfig, OutboundMessage
 from notifications.models import Preference
 from notifications.secrets import unseal
 from tests.notifications.channels.conftest import sms_of, wecom_robot_of
+from tests.notifications.conftest import at
 
 ROBOT_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=robot-key-0001"
 
@@ -117,8 +121,10 @@ def test_failed_messages_are_listed_with_the_reason_and_can_be_resent(
     assert "1 条发送失败" in listing
     url = reverse("notifications:channel_message_resend", args=[message.pk])
     assert client.get(url).status_code == 405
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+    # a working day's office hours: at night or on a rest day the resend waits like any reminder
+    with time_machine.travel(at(dt.date(2026, 6, 15), 10), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url)
     message.refresh_from_db()
     assert message.state == "sent" and len(wecom.delivered) == 1
 
