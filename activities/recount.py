@@ -20,7 +20,8 @@ before or count in now, and the progress of every task they were or are linked t
 refresh first locks the rows it rewrites, in a fixed order (units by id, then task periods by
 id), and only then recounts in a new statement: under READ COMMITTED that statement sees every
 change committed by a transaction that held the lock before, so no interleaving of concurrent
-changes loses a count. After commit the cached dashboards of the campaigns are invalidated.
+changes loses a count. After commit the cached dashboards of the campaigns are invalidated, when an approved record
+was involved (the dashboards count approved records only).
 
 There are no signals: code that writes records behind the services' back (bulk loads with
 COPY, data migrations) calls `dashboard.tallies.rebuild` and `campaigns.progress
@@ -85,9 +86,14 @@ def records_changed(record_ids: Iterable[int] = (), *, before: Iterable[Footprin
     counted = [f for f in everything if f.counted]
     tallies.refresh_units({(f.campaign_id, f.unit_id) for f in counted})
     progress.tasks_changed(set().union(*(f.task_ids for f in counted)))
-    campaigns = {f.campaign_id for f in everything}
+    if not counted:
+        # drafts, submissions, returns and withdrawals of records never approved change no
+        # figure the dashboards show (they read the approved records' tallies), so the cached
+        # dashboards stay valid: in the month-end rush filing does not empty them
+        return
+    campaigns = {f.campaign_id for f in counted}
     districts = set(
-        Organisation.objects.filter(pk__in={f.unit_id for f in everything}).values_list(
+        Organisation.objects.filter(pk__in={f.unit_id for f in counted}).values_list(
             "district_id", flat=True
         )
     )

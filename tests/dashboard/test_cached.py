@@ -52,6 +52,32 @@ def test_an_approved_record_shows_at_once(known, world, login, django_capture_on
     assert client.get(URL).context["figures"].records == before + 1
 
 
+def test_filing_keeps_the_cache_and_approval_renews_it(
+    known, world, login, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A record returned (or filed, or submitted) that was never approved changes no dashboard
+    figure (they count approved records only): the cached page stays warm through the
+    month-end rush; an approval shows at once."""
+    client = login(world.office_a)
+    before = client.get(URL).context["figures"].records
+
+    def submitted():
+        return RecordFactory(
+            campaign=world.campaign_a,
+            unit=world.unit_a2,
+            status=ActivityRecord.Status.SUBMITTED,
+            date=dt.date(2026, 6, 11),
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_record(submitted(), world.office_a, "请补充签到表")
+    with django_assert_num_queries(WARM_QUERIES):
+        assert client.get(URL).context["figures"].records == before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_record(submitted(), world.office_a)
+    assert client.get(URL).context["figures"].records == before + 1
+
+
 def test_cache_can_be_turned_off(known, world, login, settings, django_assert_num_queries):
     settings.DASHBOARD_CACHE_SECONDS = 0
     assert cached.seconds() == 0
