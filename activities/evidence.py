@@ -24,6 +24,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
@@ -32,6 +33,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from activities.models import Evidence
 
 try:  # HEIC photos from phones, when the HEIF plugin is installed here
     from pillow_heif import register_heif_opener
@@ -389,6 +393,32 @@ def _degrees(value, ref, negative_ref) -> Decimal:
     if str(ref).strip("\x00 ").upper() == negative_ref:
         degrees = -degrees
     return Decimal(f"{degrees:.6f}")
+
+
+def evidence_row(record, prepared: Prepared, *, duplicate: bool, **uploader) -> Evidence:
+    """The (unsaved) Evidence row of a stored prepared file; `uploader` is `uploaded_by=` or
+    `uploaded_by_id=`. The one place that maps a processed file onto its row, for the
+    synchronous path (services) and the worker's (photos)."""
+    from activities.models import Evidence
+
+    return Evidence(
+        record=record,
+        kind=prepared.kind,
+        file=prepared.stored_file,
+        thumbnail=prepared.stored_thumbnail,
+        original_name=prepared.original_name,
+        mime_type=prepared.mime_type,
+        extension=prepared.extension,
+        size=prepared.size,
+        sha256=prepared.sha256,
+        width=prepared.width,
+        height=prepared.height,
+        taken_at=prepared.taken_at,
+        gps_lat=prepared.gps_lat,
+        gps_lon=prepared.gps_lon,
+        duplicate=duplicate,
+        **uploader,
+    )
 
 
 def store(prepared: Prepared) -> list[str]:

@@ -227,23 +227,8 @@ def _attach(upload: EvidenceUpload, token: str, prepared: files.Prepared) -> boo
         duplicate = (
             Evidence.objects.filter(sha256=prepared.sha256).exclude(record_id__in=family).exists()
         )
-        item = Evidence(
-            record=record,
-            kind=prepared.kind,
-            file=prepared.stored_file,
-            thumbnail=prepared.stored_thumbnail,
-            original_name=prepared.original_name,
-            mime_type=prepared.mime_type,
-            extension=prepared.extension,
-            size=prepared.size,
-            sha256=prepared.sha256,
-            width=prepared.width,
-            height=prepared.height,
-            taken_at=prepared.taken_at,
-            gps_lat=prepared.gps_lat,
-            gps_lon=prepared.gps_lon,
-            uploaded_by_id=locked.uploaded_by_id,
-            duplicate=duplicate,
+        item = files.evidence_row(
+            record, prepared, duplicate=duplicate, uploaded_by_id=locked.uploaded_by_id
         )
         item._history_user = locked.uploaded_by
         item._change_reason = _("照片处理完成") if item.is_image else _("文件处理完成")

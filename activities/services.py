@@ -188,23 +188,8 @@ def _attach(record: ActivityRecord, uploads: Sequence, by) -> list[str]:
         for prepared in uploads:
             written += files.store(prepared)
             rows.append(
-                Evidence(
-                    record=record,
-                    kind=prepared.kind,
-                    file=prepared.stored_file,
-                    thumbnail=prepared.stored_thumbnail,
-                    original_name=prepared.original_name,
-                    mime_type=prepared.mime_type,
-                    extension=prepared.extension,
-                    size=prepared.size,
-                    sha256=prepared.sha256,
-                    width=prepared.width,
-                    height=prepared.height,
-                    taken_at=prepared.taken_at,
-                    gps_lat=prepared.gps_lat,
-                    gps_lon=prepared.gps_lon,
-                    uploaded_by=by,
-                    duplicate=prepared.sha256 in seen,
+                files.evidence_row(
+                    record, prepared, duplicate=prepared.sha256 in seen, uploaded_by=by
                 )
             )
             seen.add(prepared.sha256)
