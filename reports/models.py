@@ -48,7 +48,29 @@ def report_path(instance: Report, filename: str) -> str:
     return f"reports/{instance.township_id}/{instance.pk}-{instance.kind}.pdf"
 
 
-class Report(TownshipScoped):
+class BackgroundJob(models.Model):
+    """What every background job row carries for `reports.jobs` (claim, heartbeat, takeover,
+    requeue): its progress and outcome, the run that holds it (its task id) and that run's
+    last sign of life. A subclass adds its own `Status` choices and `status` field."""
+
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    error = models.TextField(_("失败原因"), blank=True)
+    run_token = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    interruptions = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
+class Report(TownshipScoped, BackgroundJob):
     township_from = "campaign"
 
     class Status(models.TextChoices):
@@ -79,19 +101,10 @@ class Report(TownshipScoped):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     file = models.FileField(_("文件"), upload_to=report_path, max_length=200, blank=True)
     pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
-    error = models.TextField(_("失败原因"), blank=True)
     warnings = models.JSONField(_("警告"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
-    # The run that holds the report (its task id) and its last sign of life.
-    run_token = models.CharField(max_length=64, blank=True, editable=False)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
-    interruptions = models.PositiveSmallIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("报送区纪委时间"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -122,10 +135,6 @@ class Report(TownshipScoped):
         return self.title
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
     def filename(self) -> str:
         return f"{self.title}.pdf"
 
@@ -142,7 +151,7 @@ class ExportQuerySet(models.QuerySet):
         return self.filter(requested_by=user)
 
 
-class Export(models.Model):
+class Export(BackgroundJob):
     """An Excel workbook written in the background (活动台账, 宣传报道) from the rows the
     requester may read, with the filters they had on the page (`parameters`). The worker
     reads the rows again through the same access layer as the requester, so an export never
@@ -170,19 +179,11 @@ class Export(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
     rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
     file = models.FileField(_("文件"), upload_to=export_path, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("文件大小"), null=True, blank=True)
-    error = models.TextField(_("失败原因"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("导出次数"), default=0)
-    run_token = models.CharField(max_length=64, blank=True, editable=False)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
-    interruptions = models.PositiveSmallIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = ExportQuerySet.as_manager()
 
@@ -204,10 +205,6 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def filename(self) -> str:
