@@ -82,6 +82,35 @@ def test_the_period_migration_converts_stored_labels():
             assert migration.LABELS[kind](code.partition(":")[2]) == label
 
 
+@pytest.mark.django_db(transaction=True)  # SQLite: a schema editor outside any atomic block
+def test_the_period_migration_rewrites_the_rows_and_back():
+    """The data step runs on real rows (one UPDATE per 200 labels) and its reverse restores
+    the Chinese labels."""
+    from django.db import connection
+
+    migration = importlib.import_module("campaigns.migrations.0007_period_codes")
+    task = TaskFactory()
+    TaskPeriod.objects.filter(task=task).delete()
+    labels = ["全程", "Q2 2026", "全年"] + [f"第{n}期" for n in range(1, 451)]
+    day = dt.date(2026, 3, 1)
+    TaskPeriod.objects.bulk_create(
+        TaskPeriod(task=task, index=i, code=label, start_date=day, due_date=day)
+        for i, label in enumerate(labels)
+    )
+    with connection.schema_editor() as editor:
+        migration.to_codes(apps, editor)
+    codes = list(
+        TaskPeriod.objects.filter(task=task).order_by("index").values_list("code", flat=True)
+    )
+    assert codes == ["whole", "quarter:2026-2", "全年"] + [f"part:{n}" for n in range(1, 451)]
+    with connection.schema_editor() as editor:
+        migration.to_labels(apps, editor)
+    back = list(
+        TaskPeriod.objects.filter(task=task).order_by("index").values_list("code", flat=True)
+    )
+    assert back == ["全程", "2026年第2季度", "全年"] + labels[3:]
+
+
 def test_site_event_notes_are_worded_at_display(world, login):
     site = make_site(world.campaign_a, world.unit_a1, status=Status.APPLIED)
     site_services.transition(

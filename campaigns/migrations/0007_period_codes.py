@@ -36,21 +36,36 @@ def code_for(label: str) -> str:
     return label
 
 
-def to_codes(apps, schema_editor):
+def _rewrite(apps, schema_editor, convert) -> None:
+    """One UPDATE per 200 distinct values (a CASE over them), not one per value: the column has
+    no index, so each per-value UPDATE read the whole table."""
     TaskPeriod = apps.get_model("campaigns", "TaskPeriod")
-    labels = TaskPeriod.objects.values_list("code", flat=True).distinct()
-    for label in list(labels):
-        code = code_for(label)
-        if code != label:
-            TaskPeriod.objects.filter(code=label).update(code=code)
+    values = TaskPeriod.objects.values_list("code", flat=True).distinct()
+    mapping = [(old, new) for old in values if (new := convert(old)) != old]
+    table = schema_editor.quote_name(TaskPeriod._meta.db_table)
+    with schema_editor.connection.cursor() as cursor:
+        for start in range(0, len(mapping), 200):
+            chunk = mapping[start : start + 200]
+            cases = " ".join("WHEN %s THEN %s" for _ in chunk)
+            marks = ", ".join("%s" for _ in chunk)
+            params = [v for pair in chunk for v in pair] + [old for old, _new in chunk]
+            cursor.execute(
+                f"UPDATE {table} SET code = CASE code {cases} END WHERE code IN ({marks})",
+                params,
+            )
+
+
+def to_codes(apps, schema_editor):
+    _rewrite(apps, schema_editor, code_for)
+
+
+def label_for(code: str) -> str:
+    kind, _sep, value = code.partition(":")
+    return LABELS[kind](value) if kind in LABELS else code
 
 
 def to_labels(apps, schema_editor):
-    TaskPeriod = apps.get_model("campaigns", "TaskPeriod")
-    for code in list(TaskPeriod.objects.values_list("code", flat=True).distinct()):
-        kind, _sep, value = code.partition(":")
-        if kind in LABELS:
-            TaskPeriod.objects.filter(code=code).update(code=LABELS[kind](value))
+    _rewrite(apps, schema_editor, label_for)
 
 
 class Migration(migrations.Migration):
