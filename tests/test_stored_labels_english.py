@@ -87,26 +87,30 @@ def test_the_period_migration_rewrites_the_rows_and_back():
     """The data step runs on real rows (one UPDATE per 200 labels) and its reverse restores
     the Chinese labels."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     migration = importlib.import_module("campaigns.migrations.0007_period_codes")
-    task = TaskFactory()
-    TaskPeriod.objects.filter(task=task).delete()
+    tasks = [TaskFactory(), TaskFactory()]  # the same labels on two tasks: counted once
+    TaskPeriod.objects.filter(task__in=tasks).delete()
     labels = ["全程", "Q2 2026", "全年"] + [f"第{n}期" for n in range(1, 451)]
     day = dt.date(2026, 3, 1)
     TaskPeriod.objects.bulk_create(
         TaskPeriod(task=task, index=i, code=label, start_date=day, due_date=day)
+        for task in tasks
         for i, label in enumerate(labels)
     )
-    with connection.schema_editor() as editor:
+    with CaptureQueriesContext(connection) as ctx, connection.schema_editor() as editor:
         migration.to_codes(apps, editor)
+    updates = [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 3  # 452 labels change: one statement per 200 distinct labels
     codes = list(
-        TaskPeriod.objects.filter(task=task).order_by("index").values_list("code", flat=True)
+        TaskPeriod.objects.filter(task=tasks[1]).order_by("index").values_list("code", flat=True)
     )
     assert codes == ["whole", "quarter:2026-2", "全年"] + [f"part:{n}" for n in range(1, 451)]
     with connection.schema_editor() as editor:
         migration.to_labels(apps, editor)
     back = list(
-        TaskPeriod.objects.filter(task=task).order_by("index").values_list("code", flat=True)
+        TaskPeriod.objects.filter(task=tasks[1]).order_by("index").values_list("code", flat=True)
     )
     assert back == ["全程", "2026年第2季度", "全年"] + labels[3:]
 
