@@ -52,6 +52,38 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _township_part(request: HttpRequest, pk: int, template: str) -> HttpResponse:
+    """A part of the township dashboard on its own page (every lagging unit, the trend by
+    type): the same access check and the same cached figures as the dashboard."""
+    today = timezone.localdate()
+    found = get_township_for(request.user, pk, today=today)
+    if found.campaign is None:
+        return redirect("dashboard:township_detail", found.township.pk)
+    figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
+    return render(
+        request,
+        template,
+        {
+            "township": found.township,
+            "campaign": found.campaign,
+            "figures": figures,
+            "drill_links": can_drill(scope_for(request.user), found.township),
+        },
+    )
+
+
+@require_safe
+@login_required
+def township_units(request: HttpRequest, pk: int) -> HttpResponse:
+    return _township_part(request, pk, "dashboard/township_units.html")
+
+
+@require_safe
+@login_required
+def township_trend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _township_part(request, pk, "dashboard/township_trend.html")
+
+
 @require_safe
 @login_required
 def district(request: HttpRequest, pk: int | None = None) -> HttpResponse:

@@ -11,7 +11,10 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format, localize
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -131,3 +134,138 @@ def trend_links(context, row, campaign_id) -> list[tuple[int, str]]:
         )
         for code, n in row["cells"]
     ]
+
+
+# The two long tables of the township dashboard (one row per demonstration site, one per
+# lagging unit) are built here, row by row, rather than with a dozen template tags per row: the
+# same markup at a tenth of the cost (the sites' table was more than half of a cold page).
+
+
+def _object_link(drill_links: bool, value, url_name: str, pk) -> str:
+    url = _object_url(url_name, pk, get_urlconf(), get_script_prefix()) if drill_links else ""
+    return format_html('<a href="{}">{}</a>', url, value) if url else format_html("{}", value)
+
+
+def _site_verdict(r) -> str:
+    if r.status == "ready":
+        return format_html('<span class="badge text-bg-success">{}</span>', _("可达标"))
+    if r.status == "at_risk":
+        if r.gap:
+            text = _("有风险：差 %(gap)s 分") % {"gap": localize(r.gap)}
+        else:
+            text = _("有风险：整改未完成")
+        return format_html('<span class="badge text-bg-danger">{}</span>', text)
+    return format_html('<span class="badge text-bg-secondary">{}</span>', _("未评审"))
+
+
+@register.simple_tag(takes_context=True)
+def site_rows(context, sites) -> str:
+    """The `<tr>` of each site in the dashboard's readiness table."""
+    links = bool(context.get("drill_links", True))
+    rows = []
+    for r in sites:
+        site = r.site
+        if r.assessed_score is not None:
+            assessed = format_html(
+                '{}<div class="qf-muted small">{}</div>',
+                localize(r.assessed_score),
+                date_format(r.assessed_on) if r.assessed_on else "",
+            )
+        else:
+            assessed = "—"
+        overdue = (
+            format_html(
+                ' <span class="small">{}</span>',
+                _("（逾期 %(n)s）") % {"n": r.overdue_rectifications},
+            )
+            if r.overdue_rectifications
+            else ""
+        )
+        rows.append(
+            format_html(
+                '<tr>\n      <th scope="row">{}<div class="qf-muted small">{} · {}</div></th>\n'
+                "      <td>{}</td>\n"
+                '      <td class="text-end">{}</td>\n'
+                '      <td class="text-end">{} / {}</td>\n'
+                '      <td class="text-end fw-semibold">{} / {}</td>\n'
+                '      <td class="text-end">{}</td>\n'
+                '      <td class="text-end{}">{}{}</td>\n'
+                "      <td>{}</td>\n    </tr>",
+                _object_link(links, site.name, "sites:site_detail", site.pk),
+                site.unit.name,
+                site.domain.name,
+                r.site_status_label,
+                assessed,
+                localize(r.auto_score),
+                localize(r.auto_points),
+                localize(r.projected_score),
+                localize(r.total_points),
+                "—" if r.pass_line is None else localize(r.pass_line),
+                " text-danger" if r.overdue_rectifications else "",
+                r.open_rectifications,
+                overdue,
+                _site_verdict(r),
+            )
+        )
+    return format_html_join("\n    ", "{}", ((row,) for row in rows))
+
+
+@register.simple_tag(takes_context=True)
+def owing_rows(context, rows, first: int, campaign_id) -> str:
+    """The `<tr>` of each lagging unit (ranked from `first`), every figure linked to its list."""
+    from dashboard.metrics import link
+
+    links = bool(context.get("drill_links", True))
+
+    def number(key: str, value: int, **filters) -> str:
+        url = link(key, **filters) if value and links else ""
+        if not url:
+            return format_html("{}", value)
+        return format_html(
+            '<a href="{}" class="qf-drill" data-qf-figure="{}">{}</a>', url, key, value
+        )
+
+    out = []
+    for rank, owes in enumerate(rows, start=first):
+        unit = owes.unit
+        late = (
+            format_html(
+                '<div class="qf-muted small">{}</div>',
+                ngettext(
+                    "另有 %(n)s 份月报逾期报送", "另有 %(n)s 份月报逾期报送", owes.late_reports
+                )
+                % {"n": owes.late_reports},
+            )
+            if owes.late_reports
+            else ""
+        )
+        out.append(
+            format_html(
+                '<tr id="owes-{}">\n      <td>{}</td>\n      <th scope="row">{}{}</th>\n'
+                '      <td class="text-end">{}</td>\n      <td class="text-end">{}</td>\n'
+                '      <td class="text-end">{}</td>\n      <td class="text-end">{}</td>\n'
+                '      <td class="text-end fw-semibold">{}</td>\n    </tr>',
+                unit.pk,
+                rank,
+                _object_link(links, unit.name, "organisations:unit_detail", unit.pk),
+                late,
+                number(
+                    "tasks_overdue", owes.overdue_tasks, campaign=campaign_id, lead_unit=unit.pk
+                ),
+                number("reports_missing", owes.missing_reports, campaign=campaign_id, unit=unit.pk),
+                number(
+                    "rectifications_open",
+                    owes.open_rectifications,
+                    campaign=campaign_id,
+                    unit=unit.pk,
+                ),
+                number(
+                    "rectifications_overdue",
+                    owes.overdue_rectifications,
+                    campaign=campaign_id,
+                    unit=unit.pk,
+                ),
+                owes.total,
+            )
+        )
+    return format_html_join("\n    ", "{}", ((row,) for row in out))

@@ -97,14 +97,16 @@ def walk(client, url: str) -> tuple[int, int]:
 
 def pages_for(world) -> dict[str, list[str]]:
     township = reverse("dashboard:township_detail", args=[world.township_a.pk])
+    units = reverse("dashboard:township_units", args=[world.township_a.pk])
+    trend = reverse("dashboard:township_trend", args=[world.township_a.pk])
     district = reverse("dashboard:district_detail", args=[world.district.pk])
     overview = reverse("campaigns:campaign_detail", args=[world.campaign_a.pk])
     home = reverse("home")
     return {
-        "office_a": [township, home, overview],
-        "leader_a": [township, home, overview],
-        "district_leader": [township, district, home, overview],
-        "reviewer": [township, district, home],
+        "office_a": [township, units, trend, home, overview],
+        "leader_a": [township, units, trend, home, overview],
+        "district_leader": [township, units, trend, district, home, overview],
+        "reviewer": [township, units, trend, district, home],
         "liaison_a1": [home, overview],
     }
 
@@ -126,6 +128,9 @@ def test_every_linked_figure_opens_exactly_its_rows(generated, world, login, cli
     assert walked[("office_a", township)] >= 30
     assert walked[("leader_a", township)] == walked[("office_a", township)]
     assert walked[("district_leader", township)] == walked[("office_a", township)]
+    units = reverse("dashboard:township_units", args=[world.township_a.pk])
+    trend = reverse("dashboard:township_trend", args=[world.township_a.pk])
+    assert walked[("office_a", units)] >= 10 and walked[("office_a", trend)] >= 5
     assert sum(n for (role, _u), n in walked.items() if role in ("reviewer", "liaison_a1")) == 0
     print(f"drill-down walk: {sum(walked.values())} linked figures followed", walked)
 

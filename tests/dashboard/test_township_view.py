@@ -20,6 +20,14 @@ def detail(township) -> str:
     return reverse("dashboard:township_detail", args=[township.pk])
 
 
+def units_page(township) -> str:
+    return reverse("dashboard:township_units", args=[township.pk])
+
+
+def trend_page(township) -> str:
+    return reverse("dashboard:township_trend", args=[township.pk])
+
+
 def test_office_sees_own_township(known, world, login):
     response = login(world.office_a).get(URL)
     assert response.status_code == 200
@@ -88,9 +96,15 @@ def test_district_user_without_township_goes_to_district(world, login):
     assert response.url == reverse("dashboard:district")
 
 
-@pytest.mark.parametrize("who", ["outsider", "other_reviewer", "office_b"])
+@pytest.mark.parametrize("who", ["outsider", "other_reviewer", "office_b", "liaison_a1"])
 def test_outsiders_get_404(known, world, login, who):
-    assert login(getattr(world, who)).get(detail(world.township_a)).status_code == 404
+    client = login(getattr(world, who))
+    for url in (
+        detail(world.township_a),
+        units_page(world.township_a),
+        trend_page(world.township_a),
+    ):
+        assert client.get(url).status_code == 404, url
 
 
 def test_outsider_without_township_gets_404(world, login):
@@ -169,3 +183,76 @@ def test_verdict_at_the_top(known, world, login):
     assert "最拖后腿的 2 个单位：" in verdict
     assert verdict.index("甲一村") < verdict.index("甲二村")
     assert f'href="#owes-{world.unit_a1.pk}"' in verdict
+
+
+def test_part_pages_refuse_anonymous_and_post(known, world, login, client):
+    urls = (units_page(world.township_a), trend_page(world.township_a))
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response.url
+    office = login(world.office_a)
+    for url in urls:
+        assert office.get(url).status_code == 200
+        assert office.post(url).status_code == 405
+
+
+def test_part_pages_of_a_township_without_campaign_lead_back(world, login):
+    world.campaign_b.delete()
+    client = login(world.office_b)
+    for url in (units_page(world.township_b), trend_page(world.township_b)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url == detail(world.township_b)
+
+
+def test_dashboard_lists_ten_lagging_units_and_links_the_rest(big_township, world, login):
+    big_township(24)
+    client = login(world.office_a)
+    body = client.get(URL).content.decode()
+    figures = client.get(URL).context["figures"]
+    owing = figures.owing_units
+    assert len(owing) > 10
+    table = body[
+        body.index('id="qf-unit-table"') : body.index("</table>", body.index('id="qf-unit-table"'))
+    ]
+    assert table.count('<tr id="owes-') == 10
+    assert f"查看全部 {len(owing)} 个工作滞后的单位" in body
+    assert units_page(world.township_a) in body
+    full = client.get(units_page(world.township_a)).content.decode()
+    assert full.count('<tr id="owes-') == len(owing)
+    # worst first, in the same order as on the dashboard
+    ids = [f'id="owes-{u.unit.pk}"' for u in owing]
+    assert [full.index(i) for i in ids] == sorted(full.index(i) for i in ids)
+    assert f"工作滞后单位（{len(owing)} 个）" in full
+
+
+def test_trend_page_shows_each_type_and_month(big_township, world, login):
+    big_township(4)
+    client = login(world.office_a)
+    body = client.get(URL).content.decode()
+    assert trend_page(world.township_a) in body
+    figures = client.get(URL).context["figures"]
+    page = client.get(trend_page(world.township_a)).content.decode()
+    table = page[page.index('id="qf-trend-types-table"') :]
+    for _code, label in figures.trend_types:
+        assert f">{label}</th>" in table
+    assert table.count("<tr>") == len(figures.trend_months) + 1  # the header and one per month
+    # the dashboard keeps one total per month, the same figure as the page's 合计 column
+    for row in figures.trend_rows():
+        assert str(row["total"]) in page
+
+
+@pytest.mark.parametrize("page", [units_page, trend_page])
+def test_part_pages_fixed_number_of_queries(
+    big_township, world, login, django_assert_num_queries, page
+):
+    big_township(24)
+    client = login(world.office_a)
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    # the dashboard's queries less its own fragment cache's lookups: session, user, roles,
+    # campaign domains, the figures' 5, unread notifications
+    with django_assert_num_queries(QUERIES):
+        assert client.get(page(world.township_a)).status_code == 200
