@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications import dispatch
+from notifications import conf, dispatch
 from notifications.access import (
     get_channel_for,
     get_channel_message_for,
@@ -32,6 +32,7 @@ from notifications.channel_services import (
     township_people,
 )
 from notifications.services import preference_of
+from notifications.sweep import is_quiet
 from organisations.access import office_townships_of
 
 
@@ -178,7 +179,18 @@ def channel_messages(request: HttpRequest, township_pk: int) -> HttpResponse:
 def channel_message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_channel_message_for(request.user, pk)
     if dispatch.resend(message):
-        messages.success(request, _("已重新加入发送队列。"))
+        hours = conf.quiet_hours()
+        if is_quiet(timezone.now()) and hours:
+            # the worker holds it until the quiet hours end: say so, not "sent"
+            messages.success(
+                request,
+                _(
+                    "已重新加入发送队列。现在是免打扰时段（%(start)s–%(end)s），将在 %(end)s 后发送。"
+                )
+                % {"start": hours[0].strftime("%H:%M"), "end": hours[1].strftime("%H:%M")},
+            )
+        else:
+            messages.success(request, _("已重新加入发送队列。"))
     else:
         messages.warning(request, _("这条消息不是“发送失败”状态，未重新发送。"))
     return redirect("notifications:channel_messages", township_pk=message.config.township_id)

@@ -129,6 +129,30 @@ def test_failed_messages_are_listed_with_the_reason_and_can_be_resent(
     assert message.state == "sent" and len(wecom.delivered) == 1
 
 
+def test_a_resend_at_night_says_when_it_will_go(
+    world, login, wecom, django_capture_on_commit_callbacks
+):
+    config = wecom_robot_of(world.township_a)
+    message = OutboundMessage.objects.create(
+        config=config,
+        channel="wecom_robot",
+        key="d:night",
+        title="【提醒】夜间重发",
+        state="failed",
+        attempts=8,
+        created_at="2026-06-15T09:00:00+08:00",
+    )
+    client = login(world.office_a)
+    url = reverse("notifications:channel_message_resend", args=[message.pk])
+    with time_machine.travel(at(dt.date(2026, 6, 15), 21, 15), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, follow=True)
+    page = _text(response)
+    assert "现在是免打扰时段（21:00–08:00），将在 08:00 后发送" in page
+    message.refresh_from_db()
+    assert message.state == "pending" and wecom.delivered == []
+
+
 @pytest.mark.parametrize("who", ["outsider", "office_b", "liaison_a1", "reviewer"])
 def test_outsiders_are_refused_everywhere(world, login, who):
     config = wecom_robot_of(world.township_a)
