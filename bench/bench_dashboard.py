@@ -79,6 +79,20 @@ def run(h) -> None:
         reverse("home"),
         note=note,
     )
+    units_url = reverse("dashboard:township_units", args=[big.pk])
+    trend_url = reverse("dashboard:township_trend", args=[big.pk])
+
+    def cold_units():
+        clear_caches()
+        assert office.get(units_url).status_code == 200
+
+    h.call("dashboard: every lagging unit (office, big campaign, cold)", cold_units, note=note)
+    h.page(
+        "dashboard: trend by type (office, big campaign, warm)",
+        "bench-office-0",
+        trend_url,
+        note=note,
+    )
     h.call(
         "dashboard: township_figures() big campaign",
         lambda: township_figures(big, today),
