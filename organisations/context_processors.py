@@ -1,8 +1,6 @@
-from django.urls import NoReverseMatch, reverse
-
 from organisations.access import scope_for
 from organisations.models import Role
-from organisations.navigation import nav_items
+from organisations.navigation import nav_items, page_url
 
 
 def navigation(request):
@@ -10,10 +8,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_for(user)
-    try:
-        notifications_url = reverse("notifications:list")
-    except NoReverseMatch:
-        notifications_url = ""
+    notifications_url = page_url("notifications:list")
     return {
         "nav_items": nav_items(scope, request.path),
         # the user's roles as Role.__str__ words them, from the roles scope_for read already

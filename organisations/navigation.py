@@ -7,8 +7,9 @@ left out, so the menu never links to a missing page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisations.access import Scope
@@ -62,15 +63,28 @@ def roles_of(scope: Scope) -> set[str]:
     return roles
 
 
+@lru_cache(maxsize=128)
+def _reversed(url_name: str, urlconf, prefix: str) -> str:
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
+
+
+def page_url(url_name: str) -> str:
+    """`reverse(url_name)` of a page without arguments, once per process ("" when it does not
+    exist): every page's menu names the same dozen or so."""
+    return _reversed(url_name, get_urlconf(), get_script_prefix())
+
+
 def nav_items(scope: Scope, current_path: str) -> list[dict]:
     roles = roles_of(scope)
     items = []
     for entry in ENTRIES:
         if not roles & entry.roles:
             continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
+        url = page_url(entry.url_name)
+        if not url:
             continue
         items.append({"url": url, "label": entry.label, "active": False})
     # Only the most specific section is highlighted (/campaigns/tasks/ is not also /campaigns/).
