@@ -31,10 +31,14 @@ class Channel(Protocol):
     def deliver(self, reminders: list[Reminder], now: dt.datetime) -> None: ...
 
 
-def describe(reminder: Reminder) -> str:
-    """One line saying when the thing is due, the Chinese way."""
+def describe(reminder: Reminder, language: str | None = None) -> str:
+    """One line saying when the thing is due, the Chinese way, in the active language (a
+    caller wording thousands of reminders passes `get_language()`, read once)."""
     return _describe(
-        reminder.deadline, reminder.offset, get_language(), getattr(reminder, "in_workdays", False)
+        reminder.deadline,
+        reminder.offset,
+        language or get_language(),
+        getattr(reminder, "in_workdays", False),
     )
 
 
@@ -59,8 +63,8 @@ def _describe(deadline: dt.date, offset: int, language: str | None, workdays: bo
     }
 
 
-def subject(reminder: Reminder) -> str:
-    chase, remind = _prefixes(get_language())
+def subject(reminder: Reminder, language: str | None = None) -> str:
+    chase, remind = _prefixes(language or get_language())
     return f"{chase if reminder.offset > 0 else remind}{reminder.title}"
 
 
@@ -73,11 +77,20 @@ class InAppChannel:
     code = "in_app"
 
     def deliver(self, reminders: list[Reminder], now: dt.datetime) -> None:
+        language = get_language()
         insert_rows(
             Notification,
             ["user", "reminder", "kind", "title", "body", "url", "created_at"],
             [
-                (r.recipient_id, r.pk, r.kind, subject(r)[:200], describe(r), r.url, now)
+                (
+                    r.recipient_id,
+                    r.pk,
+                    r.kind,
+                    subject(r, language)[:200],
+                    describe(r, language),
+                    r.url,
+                    now,
+                )
                 for r in reminders
             ],
         )
@@ -112,6 +125,7 @@ class EmailChannel:
             if mode:
                 modes[pk] = mode
         rows = []
+        language = get_language()
         for r in reminders:
             to = addresses.get(r.recipient_id)
             mode = modes.get(r.recipient_id, Preference.EmailMode.IMMEDIATE)
@@ -123,7 +137,14 @@ class EmailChannel:
                 else OutboundEmail.State.PENDING
             )
             rows.append(
-                (r.recipient_id, OutboundEmail.Kind.REMINDER, r.pk, to, subject(r)[:200], state)
+                (
+                    r.recipient_id,
+                    OutboundEmail.Kind.REMINDER,
+                    r.pk,
+                    to,
+                    subject(r, language)[:200],
+                    state,
+                )
             )
         pending = [row for row in rows if row[-1] == OutboundEmail.State.PENDING]
         held = [row for row in rows if row[-1] != OutboundEmail.State.PENDING]
@@ -155,6 +176,24 @@ def enqueue_emails(ids: list[int]) -> None:
             logging.getLogger(__name__).warning("could not enqueue %d emails", len(ids))
 
     transaction.on_commit(send)
+
+
+def deliver(reminders: list[Reminder], now: dt.datetime) -> None:
+    """Every channel's rows for these reminders, in the caller's transaction. The provider
+    channels (WeChat Work, DingTalk, SMS) are asked only when their township has one enabled:
+    one query for the batch instead of a query and a savepoint per channel."""
+    if not reminders:
+        return
+    from notifications.provider_channels import ProviderChannel, enabled_kinds
+
+    kinds = None
+    for channel in CHANNELS:
+        if isinstance(channel, ProviderChannel):
+            if kinds is None:
+                kinds = enabled_kinds({r.township_id for r in reminders})
+            if channel.code not in kinds:
+                continue
+        channel.deliver(reminders, now)
 
 
 def _provider_channels() -> list[Channel]:

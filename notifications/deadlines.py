@@ -176,6 +176,7 @@ class TaskPeriodProvider(Provider):
             )
             .order_by("pk")
         )
+        labels: dict[str, str] = {}  # a few dozen period codes among thousands of periods
         for (
             pk,
             due,
@@ -187,6 +188,9 @@ class TaskPeriodProvider(Provider):
             unit_id,
             urgent,
         ) in qs.iterator(chunk_size=CHUNK):
+            label = labels.get(code)
+            if label is None:
+                label = labels[code] = period_label(code)
             yield Deadline(
                 kind=self.kind,
                 object_id=pk,
@@ -194,7 +198,7 @@ class TaskPeriodProvider(Provider):
                 campaign_id=campaign_id,
                 township_id=township_id,
                 unit_id=unit_id,
-                title=f"{title}（{period_label(code)}）",
+                title=f"{title}（{label}）",
                 url=url_or_blank("campaigns:task_detail", task_id),
                 urgent=urgent,
             )
@@ -508,9 +512,11 @@ class MonthlyReportProvider(Provider):
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
+            # every unit owes the same months: each month's title is worded once
+            months = [(due, self.covered_month(due)) for due in due_dates]
+            titles = {m: str(_("%(month)s月廉政信息月报") % {"month": m.month}) for _d, m in months}
             for unit_id in units.iterator(chunk_size=CHUNK):
-                for due in due_dates:
-                    month = self.covered_month(due)
+                for due, month in months:
                     if (unit_id, month) in submitted:
                         continue
                     yield Deadline(
@@ -520,7 +526,7 @@ class MonthlyReportProvider(Provider):
                         campaign_id=campaign["pk"],
                         township_id=campaign["township_id"],
                         unit_id=unit_id,
-                        title=str(_("%(month)s月廉政信息月报") % {"month": month.month}),
+                        title=titles[month],
                         url=f"{list_url}?campaign={campaign['pk']}&unit={unit_id}"
                         f"&month={month:%Y-%m}"
                         if list_url

@@ -116,10 +116,15 @@ class LateUnit:
     items: list = field(default_factory=list)
 
 
-def _late_item(deadline, today: dt.date) -> dict:
+def _late_item(deadline, today: dt.date, dates: dict | None = None) -> dict:
     """One late item as the digest shows it; its line is translated here once, not by a
-    {% blocktranslate %} per item in both templates (thousands of items in a large township)."""
-    due, days = date_format(deadline.due_date), (today - deadline.due_date).days
+    {% blocktranslate %} per item in both templates (thousands of items in a large township).
+    `dates` remembers the dates already formatted (items share a few dozen due dates)."""
+    dates = {} if dates is None else dates
+    due = dates.get(deadline.due_date)
+    if due is None:
+        due = dates[deadline.due_date] = date_format(deadline.due_date)
+    days = (today - deadline.due_date).days
     return {
         "deadline": deadline,
         "days": days,
@@ -147,11 +152,12 @@ def late_by_unit(township_id: int, today: dt.date) -> list[LateUnit]:
     names = dict(
         Organisation.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name")
     )
+    dates: dict[dt.date, str] = {}
     for group in groups.values():
         group.name = names.get(group.unit_id, "") if group.unit_id else _("镇创建办公室")
         group.items.sort(key=lambda d: d.due_date)
         del group.items[ITEMS_PER_UNIT:]  # the oldest few across kinds
-        group.items = [_late_item(d, today) for d in group.items]
+        group.items = [_late_item(d, today, dates) for d in group.items]
     return sorted(groups.values(), key=lambda g: (-g.count, g.name))
 
 

@@ -22,6 +22,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notifications.channel_models import ChannelConfig, ChannelKind, OutboundMessage
@@ -63,6 +64,17 @@ def short_when(reminder) -> str:
 
 def group_key(reminder) -> str:
     return f"d:{reminder.kind}:{reminder.object_id}:{reminder.deadline}:{reminder.offset}"
+
+
+def enabled_kinds(township_ids) -> set[str]:
+    """The kinds of channel enabled for any of these townships (for a unit or the township)."""
+    return set(
+        ChannelConfig.objects.enabled()
+        .filter(township_id__in=township_ids)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
+    )
 
 
 def write(rows: list[tuple]) -> None:
@@ -113,9 +125,10 @@ class GroupRobotChannel(ProviderChannel):
             ).values_list("pk", "short_name", "name")
         }
         rows: dict[tuple, tuple] = {}
+        language = get_language()
         for r in reminders:
             config = by_unit.get(r.unit_id) if r.unit_id else None
-            body = describe(r)
+            body = describe(r, language)
             if config is None:
                 config = by_township.get(r.township_id)
                 if config is not None and r.unit_id:
@@ -132,7 +145,7 @@ class GroupRobotChannel(ProviderChannel):
                     None,
                     r.pk,
                     "",
-                    subject(r)[:200],
+                    subject(r, language)[:200],
                     body,
                     link(r.url)[:300],
                     OutboundMessage.State.PENDING,
@@ -149,10 +162,10 @@ class PersonalChannel(ProviderChannel):
     def addresses(self, user_ids) -> dict[int, str]:
         raise NotImplementedError
 
-    def content(self, reminder) -> tuple[str, str]:
+    def content(self, reminder, language: str | None = None) -> tuple[str, str]:
         from notifications.channels import describe, subject
 
-        return subject(reminder)[:200], describe(reminder)
+        return subject(reminder, language)[:200], describe(reminder, language)
 
     def write(self, reminders, now: dt.datetime) -> None:
         configs = {
@@ -167,11 +180,12 @@ class PersonalChannel(ProviderChannel):
             return
         to = self.addresses({r.recipient_id for r in reminders if r.township_id in configs})
         rows = []
+        language = get_language()
         for r in reminders:
             config, address = configs.get(r.township_id), to.get(r.recipient_id)
             if config is None or not address:
                 continue
-            title, body = self.content(r)
+            title, body = self.content(r, language)
             rows.append(
                 (
                     config.pk,
@@ -218,7 +232,7 @@ class SmsChannel(PersonalChannel):
         ).values_list("user_id", "user__phone")
         return {pk: phone for pk, raw in pairs if (phone := mainland_mobile(raw))}
 
-    def content(self, reminder) -> tuple[str, str]:
+    def content(self, reminder, language: str | None = None) -> tuple[str, str]:
         return reminder.title[:200], short_when(reminder)
 
 

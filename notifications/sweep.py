@@ -38,12 +38,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from notifications import conf
-from notifications.channels import CHANNELS
+from notifications import channels, conf
 from notifications.deadlines import PROVIDERS, Deadline
 from notifications.models import Reminder, ReminderPolicy, SweepRun
 from notifications.rows import insert_rows
@@ -242,15 +240,31 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _saved_reminder(**values) -> Reminder:
-    """A Reminder instance for a row just inserted, made as the ORM makes one it read (every
-    field set, marked saved) without running Model.__init__ twenty thousand times."""
-    reminder = Reminder.__new__(Reminder)
-    reminder._state = ModelState()
-    reminder._state.adding = False
-    reminder._state.db = connection.alias
-    reminder.__dict__.update(values)
-    return reminder
+@dataclass(frozen=True, slots=True)
+class SentReminder:
+    """A reminder row just inserted SENT, as the channels read it (the fields of `Reminder`
+    they use, `pk` included): a plain object, not a model instance per row."""
+
+    id: int
+    recipient_id: int
+    kind: str
+    object_id: int
+    deadline: dt.date
+    offset: int
+    in_workdays: bool
+    campaign_id: int
+    township_id: int
+    unit_id: int | None
+    title: str
+    url: str
+    send_after: dt.datetime
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 def _write(batch: list[Planned], now: dt.datetime, send: bool) -> tuple[int, int]:
@@ -284,7 +298,7 @@ def _write(batch: list[Planned], now: dt.datetime, send: bool) -> tuple[int, int
             planned = by_key[(recipient_id, kind, object_id, _as_date(deadline), offset)]
             d = planned.deadline
             reminders.append(
-                _saved_reminder(
+                SentReminder(
                     id=pk,
                     recipient_id=recipient_id,
                     kind=kind,
@@ -303,9 +317,7 @@ def _write(batch: list[Planned], now: dt.datetime, send: bool) -> tuple[int, int
                     sent_at=now,
                 )
             )
-        if reminders:
-            for channel in CHANNELS:
-                channel.deliver(reminders, now)
+        channels.deliver(reminders, now)
     return written + len(reminders), len(reminders)
 
 
@@ -342,8 +354,7 @@ def deliver_batch(now: dt.datetime, batch_size: int) -> tuple[int, int] | None:
         if gone:
             Reminder.objects.filter(pk__in=gone).update(status=Reminder.Status.CANCELLED)
         if sent:
-            for channel in CHANNELS:
-                channel.deliver(sent, now)
+            channels.deliver(sent, now)
             Reminder.objects.filter(pk__in=[r.pk for r in sent]).update(
                 status=Reminder.Status.SENT, sent_at=now
             )
