@@ -37,18 +37,12 @@ def reads_township_dashboard(scope: Scope, township: Organisation) -> bool:
 class TownshipView:
     township: Organisation
     campaign: Campaign | None
-    campaign_domains: list  # the campaign's CampaignDomain rows with task periods counted
 
 
 def get_township_for(user, pk=None, *, today=None) -> TownshipView:
     """The township whose dashboard the user asked for (their own when pk is None), with its
-    current campaign (this year's, else the latest) and that campaign's domains.
-
-    One query when the township has a campaign with domains: the campaign domains are read
-    with their campaign and township (see dashboard.figures.township_campaign_domains).
-    """
-    from dashboard.figures import township_campaign_domains
-
+    current campaign (this year's, else the latest): one query, the township's campaigns with
+    the township (the campaign's domains are read with its figures, dashboard.figures)."""
     scope = scope_for(user)
     today = today or timezone.localdate()
     if pk is None:
@@ -59,24 +53,18 @@ def get_township_for(user, pk=None, *, today=None) -> TownshipView:
     pk = parse_id(str(pk))
     if pk is None:
         raise Http404
-    rows = township_campaign_domains(pk)
-    if rows:
-        campaigns = list({row.campaign_id: row.campaign for row in rows}.values())
+    campaigns = list(
+        Campaign.objects.filter(township_id=pk).select_related("township").order_by("-year", "-pk")
+    )
+    if campaigns:
         township = campaigns[0].township
     else:
-        campaigns = list(
-            Campaign.objects.filter(township_id=pk).select_related("township").order_by("-year")[:5]
-        )
-        township = campaigns[0].township if campaigns else None
-        if township is None:
-            township = Organisation.objects.townships().filter(pk=pk).first()
+        township = Organisation.objects.townships().filter(pk=pk).first()
     if township is None or township.level != Organisation.Level.TOWNSHIP:
         raise Http404
     if not reads_township_dashboard(scope, township):
         raise Http404
-    campaign = pick_campaign(campaigns, today)
-    domains = [row for row in rows if campaign and row.campaign_id == campaign.pk]
-    return TownshipView(township, campaign, domains)
+    return TownshipView(township, pick_campaign(campaigns, today))
 
 
 def pick_campaign(campaigns: list[Campaign], today) -> Campaign | None:

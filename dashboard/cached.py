@@ -145,20 +145,14 @@ def township_key(campaign, today: dt.date) -> str:
     return f"{PREFIX}:t:{campaign.pk}:{stamp}:{version}:{generation}:{today}"
 
 
-def township(
-    township, today: dt.date, campaign, campaign_domains, key: str | None = None
-) -> TownshipFigures:
+def township(township, today: dt.date, campaign, key: str | None = None) -> TownshipFigures:
     """`township_figures(...)`, from the cache when a fresh copy is there."""
     key = township_key(campaign, today) if key is None else key
     if not key:
-        return township_figures(
-            township, today, campaign=campaign, campaign_domains=campaign_domains
-        )
+        return township_figures(township, today, campaign=campaign)
     figures = cache.get(key)
     if figures is None:
-        figures = township_figures(
-            township, today, campaign=campaign, campaign_domains=campaign_domains
-        )
+        figures = township_figures(township, today, campaign=campaign)
         figures.cache_key = key
         cache.set(key, figures, timeout=seconds())
     return figures

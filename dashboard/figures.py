@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     F,
     FilteredRelation,
     Func,
@@ -120,19 +121,6 @@ def union_rows(*parts) -> list[tuple]:
 # --- the township dashboard ----------------------------------------------------------------------
 
 
-def township_campaign_domains(township_id: int, campaign_id=None) -> list[CampaignDomain]:
-    """The domains of the township's campaigns (all years, or one campaign), each with its
-    campaign and township: one query (dashboard.access reads the campaign through it)."""
-    rows = CampaignDomain.objects.filter(campaign__township_id=township_id)
-    if campaign_id is not None:
-        rows = rows.filter(campaign_id=campaign_id)
-    return list(
-        rows.select_related("campaign__township", "domain").order_by(
-            "-campaign__year", "order", "domain__order", "pk"
-        )
-    )
-
-
 @dataclass
 class DomainFigures:
     domain: Domain
@@ -219,42 +207,90 @@ def phase_for(phases: list[Phase], today: dt.date) -> Phase | None:
     return None
 
 
-def outline(campaign: Campaign, today: dt.date) -> tuple[list[Phase], list[Milestone]]:
-    """The campaign's phases and its milestones still to come, read in one UNION query.
+def outline(campaign: Campaign, today: dt.date) -> tuple[list[Phase], list[Milestone], list]:
+    """The campaign's phases, its milestones still to come and its domains (in the campaign's
+    order), read in one UNION query.
 
-    Both are a handful of rows; one query instead of two keeps the page within its budget.
+    All three are a handful of rows; one query instead of three keeps the page within its
+    budget.
     """
-    text, number = CharField(), IntegerField()
+    text, number, date = CharField(), IntegerField(), DateField()
     phases = (
         Phase.objects.filter(campaign=campaign)
-        .annotate(row=Value("phase", output_field=text))
-        .values_list("row", "pk", "name", "start_date", "end_date", "order", "pk")
+        .annotate(
+            row=Value("phase", output_field=text),
+            rank=Value(0, output_field=number),
+            code=Value("", output_field=text),
+        )
+        .values_list("row", "pk", "name", "start_date", "end_date", "order", "pk", "rank", "code")
         .order_by()
     )
     milestones = (
         Milestone.objects.filter(campaign=campaign, due_date__gte=today)
-        .annotate(row=Value("milestone", output_field=text), rank=Value(0, output_field=number))
-        .values_list("row", "pk", "title", "due_date", "due_date", "rank", "phase_id")
+        .annotate(
+            row=Value("milestone", output_field=text),
+            rank=Value(0, output_field=number),
+            code=Value("", output_field=text),
+        )
+        .values_list(
+            "row", "pk", "title", "due_date", "due_date", "rank", "phase_id", "rank", "code"
+        )
         .order_by()
     )
-    found_phases, found_milestones = [], []
-    for row, pk, name, start, end, order, phase_id in phases.union(milestones, all=True):
-        start, end = as_date(start), as_date(end)
+    domains = (
+        CampaignDomain.objects.filter(campaign=campaign)
+        .annotate(
+            row=Value("domain", output_field=text),
+            no_date=Value(None, output_field=date),
+        )
+        .values_list(
+            "row",
+            "domain_id",
+            "domain__name",
+            "no_date",
+            "no_date",
+            "order",
+            "domain__order",
+            "pk",
+            "domain__code",
+        )
+        .order_by()
+    )
+    found_phases, found_milestones, found_domains = [], [], []
+    for row, pk, name, start, end, order, other, rank, code in phases.union(
+        milestones, domains, all=True
+    ):
         if row == "phase":
             found_phases.append(
                 Phase(
-                    pk=pk, campaign=campaign, name=name, start_date=start, end_date=end, order=order
+                    pk=pk,
+                    campaign=campaign,
+                    name=name,
+                    start_date=as_date(start),
+                    end_date=as_date(end),
+                    order=order,
                 )
             )
+        elif row == "milestone":
+            found_milestones.append((pk, name, as_date(start), other))
         else:
-            found_milestones.append((pk, name, start, phase_id))
+            found_domains.append(
+                ((order, other, rank), Domain(pk=pk, name=name, code=code, order=other))
+            )
     found_phases.sort(key=lambda p: p.order)
     by_id = {p.pk: p for p in found_phases}
     found_milestones.sort(key=lambda m: (m[2], m[0]))
-    return found_phases, [
-        Milestone(pk=pk, campaign=campaign, title=title, due_date=due, phase=by_id.get(phase_id))
-        for pk, title, due, phase_id in found_milestones[:UPCOMING_MILESTONES]
-    ]
+    found_domains.sort(key=lambda d: d[0])
+    return (
+        found_phases,
+        [
+            Milestone(
+                pk=pk, campaign=campaign, title=title, due_date=due, phase=by_id.get(phase_id)
+            )
+            for pk, title, due, phase_id in found_milestones[:UPCOMING_MILESTONES]
+        ],
+        [domain for _key, domain in found_domains],
+    )
 
 
 def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date]) -> list[dict]:
@@ -371,25 +407,21 @@ def ledger_rows(campaign, township_id: int, unit_ids, year: int):
 NOT_GIVEN = object()
 
 
-def township_figures(
-    township: Organisation, today: dt.date, campaign=NOT_GIVEN, campaign_domains=None
-) -> TownshipFigures:
-    """The township's dashboard. `campaign` and `campaign_domains` (from
-    `township_campaign_domains`) may be passed when already read (dashboard.access does)."""
+def township_figures(township: Organisation, today: dt.date, campaign=NOT_GIVEN) -> TownshipFigures:
+    """The township's dashboard. `campaign` may be passed when already read (dashboard.access
+    does)."""
     figures = TownshipFigures(township=township, today=today)
     if campaign is NOT_GIVEN:
         campaign = campaign_for(township, today)
     if campaign is None:
         return figures
     figures.campaign = campaign
-    figures.phases, figures.milestones = outline(campaign, today)
+    figures.phases, figures.milestones, domains = outline(campaign, today)
     figures.phase = phase_for(figures.phases, today)
     if figures.phase is not None:
         figures.days_left = (figures.phase.end_date - today).days
 
-    if campaign_domains is None:
-        campaign_domains = township_campaign_domains(township.pk, campaign.pk)
-    by_domain = {cd.domain_id: DomainFigures(domain=cd.domain) for cd in campaign_domains}
+    by_domain = {domain.pk: DomainFigures(domain=domain) for domain in domains}
 
     # Sites first (their units' ledger is read with the campaign's tallies below), then the
     # approved records from the tallies (dashboard.tallies keeps them equal to the records):

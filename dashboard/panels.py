@@ -20,7 +20,7 @@ def leader_headline(request, scope) -> dict | None:
     found = get_township_for(request.user, township_ids[0], today=today)
     if found.campaign is None:
         return None
-    figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
+    figures = cached.township(found.township, today, found.campaign)
     return {
         "template": "dashboard/_partials/home_leader.html",
         "figures": figures,

@@ -29,9 +29,7 @@ def township(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     key = cached.township_key(found.campaign, today)
     # Read (or computed) only when the page's tables are not in the cache under `key`.
     figures = SimpleLazyObject(
-        lambda: cached.township(
-            found.township, today, found.campaign, found.campaign_domains, key=key
-        )
+        lambda: cached.township(found.township, today, found.campaign, key=key)
     )
     return render(
         request,
@@ -59,7 +57,7 @@ def _township_part(request: HttpRequest, pk: int, template: str) -> HttpResponse
     found = get_township_for(request.user, pk, today=today)
     if found.campaign is None:
         return redirect("dashboard:township_detail", found.township.pk)
-    figures = cached.township(found.township, today, found.campaign, found.campaign_domains)
+    figures = cached.township(found.township, today, found.campaign)
     return render(
         request,
         template,
