@@ -81,6 +81,17 @@ def main(argv: list[str]) -> int:
         if not only or only in path.stem
     ]
     harness.records = data_size()
+    # How fast this machine runs plain Python now: figures taken on two machines (or under
+    # different loads) compare through it. A fixed loop, no database.
+    harness.call(
+        "machine: reference loop (sum of 10,000,000 integers)",
+        lambda: sum(range(10_000_000)),
+        runs=5,
+        warmup=1,
+        count_queries=False,
+        measure_memory=False,
+        note=f"load average {os.getloadavg()[0]:.2f}",
+    )
     for module in modules:
         print(f"# {module.__name__} ({harness.records:,} records)", flush=True)
         module.run(harness)
