@@ -27,6 +27,17 @@ def clear_caches() -> None:
         cache.clear()
 
 
+def cold(client, url: str):
+    """A page load with every cache emptied first."""
+
+    def load():
+        clear_caches()
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return load
+
+
 def run(h) -> None:
     big = Organisation.objects.get(code="bench-t0")
     other = Organisation.objects.filter(code="bench-t1").first() or big
@@ -38,22 +49,12 @@ def run(h) -> None:
 
     office = h.client_for("bench-office-0")
 
-    def cold_big():
-        clear_caches()
-        response = office.get(mine)
-        assert response.status_code == 200, response.status_code
-
-    h.call("dashboard: township (office, big campaign, cold)", cold_big, note=note)
+    h.call("dashboard: township (office, big campaign, cold)", cold(office, mine), note=note)
     h.page("dashboard: township (office, big campaign, warm)", "bench-office-0", mine, note=note)
     h.page("dashboard: township (leader, big campaign, warm)", "bench-leader-0", big_url, note=note)
     ordinary = "bench-office-1" if other != big else "bench-office-0"
     ordinary_client = h.client_for(ordinary)
-
-    def cold_ordinary():
-        clear_caches()
-        assert ordinary_client.get(mine).status_code == 200
-
-    h.call("dashboard: township (office, ordinary, cold)", cold_ordinary, note=note)
+    h.call("dashboard: township (office, ordinary, cold)", cold(ordinary_client, mine), note=note)
     h.page(
         "dashboard: township drill-in (district reviewer, warm)",
         "bench-reviewer",
@@ -61,12 +62,8 @@ def run(h) -> None:
         note=note,
     )
     reviewer = h.client_for("bench-reviewer")
-
-    def cold_district():
-        clear_caches()
-        assert reviewer.get(reverse("dashboard:district")).status_code == 200
-
-    h.call("dashboard: district (reviewer, cold)", cold_district, note=note)
+    district_url = reverse("dashboard:district")
+    h.call("dashboard: district (reviewer, cold)", cold(reviewer, district_url), note=note)
     h.page(
         "dashboard: district (reviewer, warm)",
         "bench-reviewer",
@@ -81,12 +78,11 @@ def run(h) -> None:
     )
     units_url = reverse("dashboard:township_units", args=[big.pk])
     trend_url = reverse("dashboard:township_trend", args=[big.pk])
-
-    def cold_units():
-        clear_caches()
-        assert office.get(units_url).status_code == 200
-
-    h.call("dashboard: every lagging unit (office, big campaign, cold)", cold_units, note=note)
+    h.call(
+        "dashboard: every lagging unit (office, big campaign, cold)",
+        cold(office, units_url),
+        note=note,
+    )
     h.page(
         "dashboard: trend by type (office, big campaign, warm)",
         "bench-office-0",

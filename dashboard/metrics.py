@@ -31,8 +31,9 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from organisations.navigation import page_url
 
 # --- the definitions -----------------------------------------------------------------------------
 
@@ -113,18 +114,6 @@ def noun(key: str) -> str:
     return str(FIGURES[key].noun)
 
 
-_URLS: dict[str, str] = {}
-
-
-def _list_url(name: str) -> str:
-    if name not in _URLS:
-        try:
-            _URLS[name] = reverse(name)
-        except NoReverseMatch:
-            _URLS[name] = ""
-    return _URLS[name]
-
-
 def link(key: str, **filters) -> str:
     """The list that shows exactly the rows of figure `key` under these filters."""
     try:
@@ -144,7 +133,7 @@ def _link(key: str, filters: dict) -> str:
     figure = FIGURES[key]
     if not figure.list_name:
         return ""
-    base = _list_url(figure.list_name)
+    base = page_url(figure.list_name)
     if not base:
         return ""
     params = {k: v for k, v in filters.items() if v not in (None, "")}

@@ -16,20 +16,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from organisations.navigation import page_url
+
 register = template.Library()
-
-
-@lru_cache(maxsize=256)
-def _list_url(url_name: str, urlconf, prefix: str) -> str:
-    try:
-        return reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
-        return ""
 
 
 def drill_url(url_name: str, **params) -> str:
     # A page links hundreds of numbers to a handful of lists: reverse each list once.
-    url = _list_url(url_name, get_urlconf(), get_script_prefix())
+    url = page_url(url_name)
     if not url:
         return ""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})

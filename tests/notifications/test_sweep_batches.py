@@ -16,7 +16,7 @@ from django.utils import translation
 from notifications.channel_models import OutboundMessage
 from notifications.models import Notification, OutboundEmail, Reminder
 from notifications.rows import insert_rows
-from notifications.sweep import run_sweep
+from notifications.sweep import ROW_FIELDS, run_sweep
 from tests.factories import TODAY
 from tests.notifications.channels.conftest import wecom_robot_of
 from tests.notifications.conftest import at
@@ -48,23 +48,7 @@ def _reminder_row(user, campaign, township, title, url, *, deadline=TODAY, unit=
     )
 
 
-FIELDS = [
-    "recipient",
-    "kind",
-    "object_id",
-    "deadline",
-    "offset",
-    "in_workdays",
-    "campaign",
-    "township",
-    "unit",
-    "title",
-    "url",
-    "send_after",
-    "status",
-    "created_at",
-    "sent_at",
-]
+FIELDS = ROW_FIELDS  # the columns the sweep writes, in its order
 
 
 def test_awkward_text_nulls_dates_and_times_come_back_exactly(world):

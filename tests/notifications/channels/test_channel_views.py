@@ -99,20 +99,29 @@ def test_sms_test_goes_to_the_office_persons_own_phone(world, login, aliyun):
     assert aliyun.delivered[0]["PhoneNumbers"] == "13700137000"
 
 
+def failed_message(world, key: str, title: str, **fields) -> OutboundMessage:
+    """A robot message of township A that failed after 8 attempts."""
+    return OutboundMessage.objects.create(
+        config=wecom_robot_of(world.township_a),
+        channel="wecom_robot",
+        key=key,
+        title=title,
+        state="failed",
+        attempts=8,
+        created_at="2026-06-15T09:00:00+08:00",
+        **fields,
+    )
+
+
 def test_failed_messages_are_listed_with_the_reason_and_can_be_resent(
     world, login, wecom, django_capture_on_commit_callbacks
 ):
-    config = wecom_robot_of(world.township_a)
-    message = OutboundMessage.objects.create(
-        config=config,
-        channel="wecom_robot",
-        key="d:x",
-        title="【提醒】某事",
-        state="failed",
-        attempts=8,
+    message = failed_message(
+        world,
+        "d:x",
+        "【提醒】某事",
         last_code="-1",
         last_error="重试 8 次仍失败：企业微信系统繁忙",
-        created_at="2026-06-15T09:00:00+08:00",
     )
     client = login(world.office_a)
     page = _text(client.get(reverse("notifications:channel_messages", args=[world.township_a.pk])))
@@ -132,16 +141,7 @@ def test_failed_messages_are_listed_with_the_reason_and_can_be_resent(
 def test_a_resend_at_night_says_when_it_will_go(
     world, login, wecom, django_capture_on_commit_callbacks
 ):
-    config = wecom_robot_of(world.township_a)
-    message = OutboundMessage.objects.create(
-        config=config,
-        channel="wecom_robot",
-        key="d:night",
-        title="【提醒】夜间重发",
-        state="failed",
-        attempts=8,
-        created_at="2026-06-15T09:00:00+08:00",
-    )
+    message = failed_message(world, "d:night", "【提醒】夜间重发")
     client = login(world.office_a)
     url = reverse("notifications:channel_message_resend", args=[message.pk])
     with time_machine.travel(at(dt.date(2026, 6, 15), 21, 15), tick=False):
