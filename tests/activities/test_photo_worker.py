@@ -9,10 +9,6 @@ while the upload is provably claimed and unfinished.
 
 from __future__ import annotations
 
-import os
-import signal
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -20,10 +16,9 @@ from activities.models import ActivityRecord, Evidence, EvidenceUpload
 from tests.activities.factories import jpeg_bytes, upload
 from tests.activities.test_file_record import form_data
 from tests.faults.test_worker_faults import (  # noqa: F401 - `broker` is a fixture
-    TableLock,
     broker,
-    dsn_of,
-    records_table,
+    kill_the_pool_child_mid_task,
+    kill_the_worker_mid_task,
     start_worker,
 )
 from tests.notifications.test_worker import stop, wait_for, worker_env
@@ -78,44 +73,24 @@ def test_real_worker_processes_the_photos(world, login, today, queued, media, tm
 def test_worker_killed_mid_way_the_photo_is_processed_again_once(
     world, login, today, queued, media, tmp_path
 ):
-    from django.db import connection
-
-    record = file_with_photos(login(world.liaison_a1), 1)
+    record = file_with_photos(login(world.liaison_a1), 1)  # queued: the worker takes it
     item = EvidenceUpload.objects.get()
-    env = worker_env(MEDIA_ROOT=str(media), PHOTO_STALE_SECONDS="3")
-    log = tmp_path / "worker.log"
-    lock = TableLock(dsn_of(connection.settings_dict), records_table())
-    worker = start_worker(log, env)
-    second = None
-    try:
-        wait_for(
-            lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=1).exists(),
-            90,
-            "the worker to claim the photo",
-            [log],
-        )
-        os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, main process and pool
-        worker.wait(timeout=20)
-        lock.release()
+
+    def killed():
         item.refresh_from_db()
         assert item.state == "pending" and not Evidence.objects.exists()  # nobody will finish it
-        second = start_worker(log, env)
 
-        def finished():
-            if EvidenceUpload.objects.filter(pk=item.pk).exclude(state="pending").exists():
-                return True
-            queued.send_task("activities.requeue_uploads")  # what beat sends every minute
-            time.sleep(1)
-            return False
-
-        wait_for(finished, 150, "the photo to be processed again", [log])
-    finally:
-        try:
-            lock.release()
-        finally:
-            stop(worker)
-        if second is not None:
-            stop(second)
+    kill_the_worker_mid_task(
+        queued,
+        worker_env(MEDIA_ROOT=str(media), PHOTO_STALE_SECONDS="3"),
+        tmp_path / "worker.log",
+        send=lambda: None,
+        claimed=lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=1).exists(),
+        killed=killed,
+        ended=lambda: EvidenceUpload.objects.filter(pk=item.pk).exclude(state="pending").exists(),
+        requeue="activities.requeue_uploads",
+        what="the photo",
+    )
     item.refresh_from_db()
     assert item.state == "done", item.reason
     assert item.attempts == 2
@@ -130,43 +105,17 @@ def test_pool_process_killed_mid_way_the_redelivered_task_takes_over(
     """The out-of-memory case: only the pool process dies; the main process hands the same
     message (same task id) to a new pool process, which must take the photo over, not skip it
     as "already started"."""
-    from django.db import connection
-
-    from tests.faults.test_worker_faults import pool_children
-
     file_with_photos(login(world.liaison_a1), 1)
     item = EvidenceUpload.objects.get()
-    log = tmp_path / "worker.log"
-    lock = TableLock(dsn_of(connection.settings_dict), records_table())
-    worker = start_worker(log, worker_env(MEDIA_ROOT=str(media), PHOTO_STALE_SECONDS="300"))
-    try:
-        wait_for(
-            lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=1).exists(),
-            90,
-            "the worker to claim the photo",
-            [log],
-        )
-        children = pool_children(worker.pid)
-        assert len(children) == 1, children
-        os.kill(children[0], signal.SIGKILL)
-        wait_for(
-            lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=2).exists(),
-            90,
-            "the redelivered task to take the photo over",
-            [log],
-        )
-        lock.release()
-        wait_for(
-            lambda: EvidenceUpload.objects.filter(pk=item.pk).exclude(state="pending").exists(),
-            90,
-            "the photo to be processed",
-            [log],
-        )
-    finally:
-        try:
-            lock.release()
-        finally:
-            stop(worker)
+    kill_the_pool_child_mid_task(
+        worker_env(MEDIA_ROOT=str(media), PHOTO_STALE_SECONDS="300"),
+        tmp_path / "worker.log",
+        send=lambda: None,
+        claimed=lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=1).exists(),
+        taken_over=lambda: EvidenceUpload.objects.filter(pk=item.pk, attempts=2).exists(),
+        ended=lambda: EvidenceUpload.objects.filter(pk=item.pk).exclude(state="pending").exists(),
+        what="the photo",
+    )
     item.refresh_from_db()
     assert item.state == "done", item.reason
     assert Evidence.objects.count() == 1 and item.evidence_id == Evidence.objects.get().pk

@@ -5,26 +5,18 @@ so the worker claims the export and then waits for the rows."""
 
 from __future__ import annotations
 
-import os
-import signal
-import time
-
 import pytest
-from django.db import connection
 from openpyxl import load_workbook
 
 from reports.models import Export
 from tests.factories import RecordFactory
 from tests.faults.test_worker_faults import (
-    TableLock,
     broker,  # noqa: F401 - fixture
-    dsn_of,
+    kill_the_pool_child_mid_task,
+    kill_the_worker_mid_task,
     media,  # noqa: F401 - fixture
-    pool_children,
-    records_table,
-    start_worker,
 )
-from tests.notifications.test_worker import stop, wait_for, worker_env
+from tests.notifications.test_worker import worker_env
 
 pytestmark = [
     pytest.mark.worker,
@@ -62,35 +54,20 @@ def rows_in(media_root, export: Export) -> int:
 
 
 def test_worker_killed_mid_export_is_requeued(broker, export, media, tmp_path):  # noqa: F811
-    env = worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3")
-    log = tmp_path / "worker.log"
-    lock = TableLock(dsn_of(connection.settings_dict), records_table())
-    worker = start_worker(log, env)
-    second = None
-    try:
-        broker.send_task(RUN, args=[export.pk])
-        wait_for(lambda: status_of(export.pk) == "running", 90, "the worker to claim", [log])
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=20)
-        lock.release()
+    def killed():
         assert status_of(export.pk) == "running"
-        second = start_worker(log, env)
 
-        def finished():
-            if status_of(export.pk) in ("done", "failed"):
-                return True
-            broker.send_task("reports.requeue_stale")  # what beat sends every minute
-            time.sleep(1)
-            return False
-
-        wait_for(finished, 150, "the export to end", [log])
-    finally:
-        try:
-            lock.release()
-        finally:
-            stop(worker)
-        if second is not None:
-            stop(second)
+    kill_the_worker_mid_task(
+        broker,
+        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3"),
+        tmp_path / "worker.log",
+        send=lambda: broker.send_task(RUN, args=[export.pk]),
+        claimed=lambda: status_of(export.pk) == "running",
+        killed=killed,
+        ended=lambda: status_of(export.pk) in ("done", "failed"),
+        requeue="reports.requeue_stale",
+        what="the export",
+    )
     export.refresh_from_db()
     assert export.status == "done", export.error
     assert export.interruptions == 1 and export.attempts == 2
@@ -98,29 +75,15 @@ def test_worker_killed_mid_export_is_requeued(broker, export, media, tmp_path): 
 
 
 def test_pool_child_killed_mid_export_is_taken_over(broker, export, media, tmp_path):  # noqa: F811
-    env = worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300")
-    log = tmp_path / "worker.log"
-    lock = TableLock(dsn_of(connection.settings_dict), records_table())
-    worker = start_worker(log, env)
-    try:
-        broker.send_task(RUN, args=[export.pk])
-        wait_for(lambda: status_of(export.pk) == "running", 90, "the worker to claim", [log])
-        children = pool_children(worker.pid)
-        assert len(children) == 1, children
-        os.kill(children[0], signal.SIGKILL)
-        wait_for(
-            lambda: Export.objects.filter(pk=export.pk, interruptions=1).exists(),
-            90,
-            "the redelivered task to take the export over",
-            [log],
-        )
-        lock.release()
-        wait_for(lambda: status_of(export.pk) in ("done", "failed"), 120, "the end", [log])
-    finally:
-        try:
-            lock.release()
-        finally:
-            stop(worker)
+    kill_the_pool_child_mid_task(
+        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300"),
+        tmp_path / "worker.log",
+        send=lambda: broker.send_task(RUN, args=[export.pk]),
+        claimed=lambda: status_of(export.pk) == "running",
+        taken_over=lambda: Export.objects.filter(pk=export.pk, interruptions=1).exists(),
+        ended=lambda: status_of(export.pk) in ("done", "failed"),
+        what="the export",
+    )
     export.refresh_from_db()
     assert export.status == "done", export.error
     assert export.rows_done == 7 and rows_in(media, export) == 7

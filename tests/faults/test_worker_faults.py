@@ -136,6 +136,66 @@ def records_table() -> str:
     return ActivityRecord._meta.db_table
 
 
+def kill_the_worker_mid_task(
+    broker, env: dict, log: Path, *, send, claimed, killed, ended, requeue: str, what: str
+) -> None:
+    """The whole worker (main process and pool) is SIGKILLed once it has claimed the task; a
+    second worker starts, and the beat job `requeue` is sent (as beat would, every minute) until
+    `ended()`. The records table is locked meanwhile, so the task is caught at a known point;
+    `killed()` checks what the kill left behind (nobody will finish it)."""
+    lock = TableLock(dsn_of(connection.settings_dict), records_table())
+    worker = start_worker(log, env)
+    second = None
+    try:
+        send()
+        wait_for(claimed, 90, f"the worker to claim {what}", [log])
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=20)
+        lock.release()
+        killed()
+        second = start_worker(log, env)
+
+        def finished():
+            if ended():
+                return True
+            broker.send_task(requeue)
+            time.sleep(1)
+            return False
+
+        wait_for(finished, 150, f"{what} to end", [log])
+    finally:
+        try:
+            lock.release()
+        finally:
+            stop(worker)
+        if second is not None:
+            stop(second)
+
+
+def kill_the_pool_child_mid_task(
+    env: dict, log: Path, *, send, claimed, taken_over, ended, what: str
+) -> None:
+    """Only the pool process is SIGKILLed (what the kernel's OOM killer does) once the task is
+    claimed: the main process requeues the message (acks late) and a new pool process, with the
+    same task id, must take the task over (`taken_over()`), not skip it as already started."""
+    lock = TableLock(dsn_of(connection.settings_dict), records_table())
+    worker = start_worker(log, env)
+    try:
+        send()
+        wait_for(claimed, 90, f"the worker to claim {what}", [log])
+        children = pool_children(worker.pid)
+        assert len(children) == 1, children
+        os.kill(children[0], signal.SIGKILL)
+        wait_for(taken_over, 90, f"the redelivered task to take {what} over", [log])
+        lock.release()
+        wait_for(ended, 120, f"{what} to end", [log])
+    finally:
+        try:
+            lock.release()
+        finally:
+            stop(worker)
+
+
 @pytest.fixture
 def report(world):
     return ReportFactory(campaign=world.campaign_a)
@@ -149,35 +209,20 @@ def media(tmp_path):
 
 
 def test_worker_killed_mid_render_then_restarted(broker, report, media, tmp_path):
-    env = worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3")
-    log = tmp_path / "worker.log"
-    lock = TableLock(dsn_of(connection.settings_dict), records_table())
-    worker = start_worker(log, env)
-    second = None
-    try:
-        broker.send_task(RENDER, args=[report.pk])
-        wait_for(lambda: status_of(report.pk) == "running", 90, "the worker to claim", [log])
-        os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, main process and pool
-        worker.wait(timeout=20)
-        lock.release()
+    def killed():
         assert status_of(report.pk) == "running"  # killed mid-render: nobody will finish it
-        second = start_worker(log, env)
 
-        def finished():
-            if status_of(report.pk) in ("done", "failed"):
-                return True
-            broker.send_task("reports.requeue_stale")  # what beat sends every minute
-            time.sleep(1)
-            return False
-
-        wait_for(finished, 150, "the report to end", [log])
-    finally:
-        try:
-            lock.release()
-        finally:
-            stop(worker)
-        if second is not None:
-            stop(second)
+    kill_the_worker_mid_task(
+        broker,
+        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3"),
+        tmp_path / "worker.log",
+        send=lambda: broker.send_task(RENDER, args=[report.pk]),
+        claimed=lambda: status_of(report.pk) == "running",
+        killed=killed,
+        ended=lambda: status_of(report.pk) in ("done", "failed"),
+        requeue="reports.requeue_stale",
+        what="the report",
+    )
     report.refresh_from_db()
     assert report.status == "done", report.error
     assert report.interruptions == 1 and report.attempts == 2
@@ -185,31 +230,15 @@ def test_worker_killed_mid_render_then_restarted(broker, report, media, tmp_path
 
 
 def test_pool_child_killed_mid_render(broker, report, media, tmp_path):
-    env = worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300")
-    log = tmp_path / "worker.log"
-    lock = TableLock(dsn_of(connection.settings_dict), records_table())
-    worker = start_worker(log, env)
-    try:
-        broker.send_task(RENDER, args=[report.pk])
-        wait_for(lambda: status_of(report.pk) == "running", 90, "the worker to claim", [log])
-        children = pool_children(worker.pid)
-        assert len(children) == 1, children
-        os.kill(children[0], signal.SIGKILL)  # what the kernel's OOM killer does
-        # the main process notices, requeues the message (acks late); a new pool process
-        # takes the same task id and must take the report over, not skip it
-        wait_for(
-            lambda: Report.objects.filter(pk=report.pk, interruptions=1).exists(),
-            90,
-            "the redelivered task to take the report over",
-            [log],
-        )
-        lock.release()
-        wait_for(lambda: status_of(report.pk) in ("done", "failed"), 120, "the end", [log])
-    finally:
-        try:
-            lock.release()
-        finally:
-            stop(worker)
+    kill_the_pool_child_mid_task(
+        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300"),
+        tmp_path / "worker.log",
+        send=lambda: broker.send_task(RENDER, args=[report.pk]),
+        claimed=lambda: status_of(report.pk) == "running",
+        taken_over=lambda: Report.objects.filter(pk=report.pk, interruptions=1).exists(),
+        ended=lambda: status_of(report.pk) in ("done", "failed"),
+        what="the report",
+    )
     report.refresh_from_db()
     assert report.status == "done", report.error
     assert report.attempts == 2
