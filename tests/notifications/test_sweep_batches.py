@@ -48,9 +48,6 @@ def _reminder_row(user, campaign, township, title, url, *, deadline=TODAY, unit=
     )
 
 
-FIELDS = ROW_FIELDS  # the columns the sweep writes, in its order
-
-
 def test_awkward_text_nulls_dates_and_times_come_back_exactly(world):
     rows = [
         _reminder_row(
@@ -64,7 +61,7 @@ def test_awkward_text_nulls_dates_and_times_come_back_exactly(world):
         )
         for n, title in enumerate(AWKWARD)
     ]
-    ids = insert_rows(Reminder, FIELDS, rows, returning=True)
+    ids = insert_rows(Reminder, ROW_FIELDS, rows, returning=True)
     assert len(ids) == len(AWKWARD)
     stored = list(
         Reminder.objects.filter(pk__in=ids)
@@ -84,10 +81,16 @@ def test_awkward_text_nulls_dates_and_times_come_back_exactly(world):
 
 def test_conflicting_rows_are_skipped_and_only_new_keys_return(world):
     row = _reminder_row(world.liaison_a1, world.campaign_a, world.township_a, "一", "")
-    first = insert_rows(Reminder, FIELDS, [row], ignore_conflicts=True, returning=["id", "title"])
+    first = insert_rows(
+        Reminder, ROW_FIELDS, [row], ignore_conflicts=True, returning=["id", "title"]
+    )
     other = row[:3] + (TODAY + dt.timedelta(days=1),) + row[4:]
     again = insert_rows(
-        Reminder, FIELDS, [row, other, other], ignore_conflicts=True, returning=["id", "deadline"]
+        Reminder,
+        ROW_FIELDS,
+        [row, other, other],
+        ignore_conflicts=True,
+        returning=["id", "deadline"],
     )
     assert len(first) == 1
     assert len(again) == 1  # the old row and the repeat of the new one come back as nothing
