@@ -25,11 +25,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db import connection
 from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Assessment, CriteriaItem, CriteriaSet, ItemScore, Rectification
+from campaigns.models import Campaign
 from sites.models import Level, Site, Status
 
 _STATUS_LABELS = dict(Status.choices)
@@ -96,67 +97,146 @@ def _newest_sets(district_id: int):
 
 
 ACTIVE = [s for s in Status.values if s not in (Status.DELISTED, Status.NOT_ACCEPTED)]
+ACTIVE_SQL = ", ".join(["%s"] * len(ACTIVE))
 ITEM_FIELDS = ("pk", "points", "auto_target", "auto_type", "auto_source", "auto_domain_id")
 
 
 def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
     """(criteria set, its items) — the given set or the district's current one — read in one
-    query (the set joined to its items); (None, []) when the district has none."""
-    sets = (
-        CriteriaSet.objects.filter(pk=criteria_set.pk)
-        if criteria_set is not None
-        else CriteriaSet.objects.filter(pk=Subquery(_newest_sets(district_id).values("pk")[:1]))
-    )
-    rows = list(
-        sets.order_by("items__order", "items__pk").values_list(
-            "pk", "pass_line", *(f"items__{f}" for f in ITEM_FIELDS)
+    query (the set joined to its items, plain SQL: it runs on every cold dashboard); (None, [])
+    when the district has none."""
+    q = connection.ops.quote_name
+    sets, items = CriteriaSet._meta.db_table, CriteriaItem._meta.db_table
+    if criteria_set is not None:
+        chosen, params = "%s", [criteria_set.pk]
+    else:
+        chosen = (
+            f"(SELECT id FROM {sets} WHERE district_id = %s "  # noqa: S608
+            f"ORDER BY created_at DESC, version DESC, id DESC LIMIT 1)"
         )
+        params = [district_id]
+    columns = ", ".join(
+        f"i.{q(CriteriaItem._meta.pk.column if f == 'pk' else CriteriaItem._meta.get_field(f).column)}"
+        for f in ITEM_FIELDS
     )
+    sql = (
+        f"SELECT s.id, s.pass_line, {columns} FROM {sets} s "  # noqa: S608
+        f"LEFT JOIN {items} i ON i.criteria_set_id = s.id WHERE s.id = {chosen} "
+        f"ORDER BY i.{q('order')}, i.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return criteria_set, []
     if criteria_set is None:
-        criteria_set = CriteriaSet(pk=rows[0][0], district_id=district_id, pass_line=rows[0][1])
-    items = [
-        CriteriaItem(
-            criteria_set_id=criteria_set.pk, **dict(zip(ITEM_FIELDS, row[2:], strict=True))
+        criteria_set = CriteriaSet(
+            pk=rows[0][0], district_id=district_id, pass_line=_decimal(rows[0][1])
         )
-        for row in rows
-        if row[2] is not None
-    ]
-    return criteria_set, items
+    found = []
+    for row in rows:
+        if row[2] is None:
+            continue  # a set without items
+        values = dict(zip(ITEM_FIELDS, row[2:], strict=True))
+        values["points"] = _decimal(values["points"])
+        found.append(CriteriaItem(criteria_set_id=criteria_set.pk, **values))
+    return criteria_set, found
 
 
-def _sites(queryset, today, *order):
-    """The sites with their latest completed assessment (kind, date, passed, total and manual
-    score) and their unit's open / overdue rectifications, in one query."""
-    latest = Assessment.objects.filter(
-        site=OuterRef("pk"), status=Assessment.Status.COMPLETED
-    ).order_by("-completed_at", "-id")
-    scores = ItemScore.objects.filter(assessment=OuterRef("a_pk")).order_by().values("assessment")
-    open_rects = Rectification.objects.open().filter(unit_id=OuterRef("unit_id"))
+def _decimal(value) -> Decimal | None:
+    """A decimal column read by plain SQL (SQLite gives a float or an int)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
 
-    def counted(queryset):
-        return Subquery(
-            queryset.order_by().values("unit_id").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        )
 
-    return list(
-        queryset.select_related("unit", "domain")
-        .annotate(
-            a_pk=Subquery(latest.values("pk")[:1]),
-            a_kind=Subquery(latest.values("kind")[:1]),
-            a_on=Subquery(latest.values("assessed_on")[:1]),
-            a_passed=Subquery(latest.values("passed")[:1]),
-            a_total=Subquery(scores.annotate(s=Sum("score")).values("s")),
-            a_manual=Subquery(
-                scores.filter(item__auto_target__isnull=True).annotate(s=Sum("score")).values("s")
-            ),
-            rect_open=counted(open_rects),
-            rect_late=counted(open_rects.filter(deadline__lt=today)),
-        )
-        .order_by(*order)
+# The columns each site brings (and its unit's and domain's), as `_sites` reads them.
+SITE_FIELDS = ("id", "campaign_id", "unit_id", "township_id", "district_id", "domain_id", "name")
+SITE_FIELDS += ("status", "level")
+UNIT_FIELDS = ("id", "name", "short_name", "level", "township_id", "district_id")
+DOMAIN_FIELDS = ("id", "code", "name", "order")
+
+
+def _sites(where: str, params: list, today, order: str) -> list[Site]:
+    """The sites matching `where` (SQL on the site table, aliased s) with their latest completed
+    assessment (a_pk, a_kind, a_on, a_passed, a_total and a_manual: the total and the manual
+    items' score) and their unit's open / overdue rectifications (rect_open, rect_late), in one
+    query, plain SQL: the dashboard reads it on every cold load, and the ORM spent longer
+    building the eight correlated subqueries than PostgreSQL spent running them.
+
+    Each site comes with its unit and domain (only the columns above loaded; the rest is read
+    on access, as `only()` would)."""
+    from organisations.models import Domain, Organisation
+
+    q = connection.ops.quote_name
+    site, unit, domain = Site._meta.db_table, Organisation._meta.db_table, Domain._meta.db_table
+    assessment, score = Assessment._meta.db_table, ItemScore._meta.db_table
+    item, rectification = CriteriaItem._meta.db_table, Rectification._meta.db_table
+    columns = ", ".join(
+        [f"s.{q(f)}" for f in SITE_FIELDS]
+        + [f"u.{q(f)}" for f in UNIT_FIELDS]
+        + [f"d.{q(f)}" for f in DOMAIN_FIELDS]
     )
+    sql = f"""
+        WITH chosen AS (SELECT s.id, s.unit_id FROM {site} s WHERE {where}),
+        latest AS (
+            SELECT site_id, id, kind, assessed_on, passed FROM (
+                SELECT a.site_id, a.id, a.kind, a.assessed_on, a.passed, ROW_NUMBER() OVER (
+                    PARTITION BY a.site_id ORDER BY a.completed_at DESC, a.id DESC) AS nth
+                FROM {assessment} a WHERE a.status = %s
+                AND a.site_id IN (SELECT id FROM chosen)) ranked
+            WHERE nth = 1),
+        scores AS (
+            SELECT x.assessment_id, SUM(x.score) AS total,
+                SUM(CASE WHEN i.auto_target IS NULL THEN x.score END) AS manual
+            FROM {score} x JOIN {item} i ON i.id = x.item_id
+            WHERE x.assessment_id IN (SELECT id FROM latest) GROUP BY x.assessment_id),
+        rects AS (
+            SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late
+            FROM {rectification} WHERE status <> %s
+            AND unit_id IN (SELECT unit_id FROM chosen) GROUP BY unit_id)
+        SELECT {columns}, l.id, l.kind, l.assessed_on, l.passed, sc.total, sc.manual, r.n, r.late
+        FROM {site} s JOIN chosen c ON c.id = s.id
+        JOIN {unit} u ON u.id = s.unit_id JOIN {domain} d ON d.id = s.domain_id
+        LEFT JOIN latest l ON l.site_id = s.id LEFT JOIN scores sc ON sc.assessment_id = l.id
+        LEFT JOIN rects r ON r.unit_id = s.unit_id
+        ORDER BY {order}
+    """  # noqa: S608 (table and column names from the models; values are parameters)
+    params = [*params, Assessment.Status.COMPLETED, today, Rectification.Status.CLOSED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    db = connection.alias
+    n_site, n_unit, n_domain = len(SITE_FIELDS), len(UNIT_FIELDS), len(DOMAIN_FIELDS)
+    sites = []
+    for row in rows:
+        found = Site.from_db(db, SITE_FIELDS, row[:n_site])
+        found._state.fields_cache["unit"] = Organisation.from_db(
+            db, UNIT_FIELDS, row[n_site : n_site + n_unit]
+        )
+        found._state.fields_cache["domain"] = Domain.from_db(
+            db, DOMAIN_FIELDS, row[n_site + n_unit : n_site + n_unit + n_domain]
+        )
+        (
+            found.a_pk,
+            found.a_kind,
+            found.a_on,
+            found.a_passed,
+            found.a_total,
+            found.a_manual,
+            found.rect_open,
+            found.rect_late,
+        ) = row[n_site + n_unit + n_domain :]
+        if found.a_on is not None:
+            found.a_on = _as_date(found.a_on)
+        if found.a_passed is not None:
+            found.a_passed = bool(found.a_passed)
+        sites.append(found)
+    return sites
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -193,7 +273,12 @@ class Pending:
 
 def pending_for_campaign(campaign, criteria_set=None, today=None) -> Pending:
     today = today or timezone.localdate()
-    sites = _sites(Site.objects.filter(campaign=campaign, status__in=ACTIVE), today, "name", "pk")
+    sites = _sites(
+        f"s.campaign_id = %s AND s.status IN ({ACTIVE_SQL})",
+        [campaign.pk, *ACTIVE],
+        today,
+        "s.name, s.id",
+    )
     criteria_set, items = criteria(campaign.township.district_id, criteria_set)
     return Pending(sites, criteria_set, items, campaign.year, today)
 
@@ -205,12 +290,13 @@ def site_readiness(campaign, criteria_set: CriteriaSet | None = None, today=None
 
 def district_readiness(district_id: int, year: int, criteria_set=None, today=None):
     today = today or timezone.localdate()
+    campaigns = Campaign._meta.db_table
     sites = _sites(
-        Site.objects.filter(district_id=district_id, status__in=ACTIVE, campaign__year=year),
+        f"s.district_id = %s AND s.status IN ({ACTIVE_SQL}) AND s.campaign_id IN "  # noqa: S608
+        f"(SELECT id FROM {campaigns} WHERE year = %s)",
+        [district_id, *ACTIVE, year],
         today,
-        "township_id",
-        "name",
-        "pk",
+        "s.township_id, s.name, s.id",
     )
     criteria_set, items = criteria(district_id, criteria_set)
     pending = Pending(sites, criteria_set, items, year, today)

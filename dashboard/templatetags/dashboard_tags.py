@@ -10,9 +10,11 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.formats import date_format, localize
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format, get_format, localize
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -140,68 +142,66 @@ def _object_link(drill_links: bool, value, url_name: str, pk) -> str:
     return format_html('<a href="{}">{}</a>', url, value) if url else format_html("{}", value)
 
 
-def _site_verdict(r) -> str:
+def _site_verdict(r, decimal) -> str:
     if r.status == "ready":
-        return format_html('<span class="badge text-bg-success">{}</span>', _("可达标"))
+        return f'<span class="badge text-bg-success">{escape(_("可达标"))}</span>'
     if r.status == "at_risk":
         if r.gap:
-            text = _("有风险：差 %(gap)s 分") % {"gap": localize(r.gap)}
+            text = _("有风险：差 %(gap)s 分") % {"gap": decimal(r.gap)}
         else:
             text = _("有风险：整改未完成")
-        return format_html('<span class="badge text-bg-danger">{}</span>', text)
-    return format_html('<span class="badge text-bg-secondary">{}</span>', _("未评审"))
+        return f'<span class="badge text-bg-danger">{escape(text)}</span>'
+    return f'<span class="badge text-bg-secondary">{escape(_("未评审"))}</span>'
+
+
+def _decimal_formatter():
+    """What `localize` makes of a score (a Decimal to one place), at a fraction of its cost: a
+    table of 40 sites prints 200 of them. Falls back to `localize` where numbers are grouped."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return localize
+    separator = get_format("DECIMAL_SEPARATOR")
+    if separator == ".":
+        return str
+    return lambda value: str(value).replace(".", separator)
 
 
 @register.simple_tag(takes_context=True)
 def site_rows(context, sites) -> str:
-    """The `<tr>` of each site in the dashboard's readiness table."""
+    """The `<tr>` of each site in the dashboard's readiness table (built as text, every value
+    escaped: the table is the costliest part of a cold dashboard)."""
     links = bool(context.get("drill_links", True))
+    decimal = _decimal_formatter()
     rows = []
     for r in sites:
         site = r.site
         if r.assessed_score is not None:
-            assessed = format_html(
-                '{}<div class="qf-muted small">{}</div>',
-                localize(r.assessed_score),
-                date_format(r.assessed_on) if r.assessed_on else "",
-            )
+            day = escape(date_format(r.assessed_on)) if r.assessed_on else ""
+            assessed = f'{decimal(r.assessed_score)}<div class="qf-muted small">{day}</div>'
         else:
             assessed = "—"
         overdue = (
-            format_html(
-                ' <span class="small">{}</span>',
-                _("（逾期 %(n)s）") % {"n": r.overdue_rectifications},
-            )
+            f' <span class="small">'
+            f"{escape(_('（逾期 %(n)s）') % {'n': r.overdue_rectifications})}</span>"
             if r.overdue_rectifications
             else ""
         )
+        pass_line = "—" if r.pass_line is None else decimal(r.pass_line)
+        late_class = " text-danger" if r.overdue_rectifications else ""
         rows.append(
-            format_html(
-                '<tr>\n      <th scope="row">{}<div class="qf-muted small">{} · {}</div></th>\n'
-                "      <td>{}</td>\n"
-                '      <td class="text-end">{}</td>\n'
-                '      <td class="text-end">{} / {}</td>\n'
-                '      <td class="text-end fw-semibold">{} / {}</td>\n'
-                '      <td class="text-end">{}</td>\n'
-                '      <td class="text-end{}">{}{}</td>\n'
-                "      <td>{}</td>\n    </tr>",
-                _object_link(links, site.name, "sites:site_detail", site.pk),
-                site.unit.name,
-                site.domain.name,
-                r.site_status_label,
-                assessed,
-                localize(r.auto_score),
-                localize(r.auto_points),
-                localize(r.projected_score),
-                localize(r.total_points),
-                "—" if r.pass_line is None else localize(r.pass_line),
-                " text-danger" if r.overdue_rectifications else "",
-                r.open_rectifications,
-                overdue,
-                _site_verdict(r),
-            )
+            f'<tr>\n      <th scope="row">'
+            f"{_object_link(links, site.name, 'sites:site_detail', site.pk)}"
+            f'<div class="qf-muted small">{escape(site.unit.name)} · '
+            f"{escape(site.domain.name)}</div></th>\n"
+            f"      <td>{escape(r.site_status_label)}</td>\n"
+            f'      <td class="text-end">{assessed}</td>\n'
+            f'      <td class="text-end">{decimal(r.auto_score)} / {decimal(r.auto_points)}</td>\n'
+            f'      <td class="text-end fw-semibold">{decimal(r.projected_score)} / '
+            f"{decimal(r.total_points)}</td>\n"
+            f'      <td class="text-end">{pass_line}</td>\n'
+            f'      <td class="text-end{late_class}">{r.open_rectifications}{overdue}</td>\n'
+            f"      <td>{_site_verdict(r, decimal)}</td>\n    </tr>"
         )
-    return format_html_join("\n    ", "{}", ((row,) for row in rows))
+    return mark_safe("\n    ".join(rows))  # noqa: S308 (every value above is escaped)
 
 
 @register.simple_tag(takes_context=True)
