@@ -133,13 +133,15 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
         criteria_set = CriteriaSet(
             pk=rows[0][0], district_id=district_id, pass_line=_decimal(rows[0][1])
         )
+    names = ("criteria_set_id", "id", *ITEM_FIELDS[1:])
+    points = ITEM_FIELDS.index("points") + 1
     found = []
     for row in rows:
         if row[2] is None:
             continue  # a set without items
-        values = dict(zip(ITEM_FIELDS, row[2:], strict=True))
-        values["points"] = _decimal(values["points"])
-        found.append(CriteriaItem(criteria_set_id=criteria_set.pk, **values))
+        values = [criteria_set.pk, *row[2:]]
+        values[points] = _decimal(values[points])
+        found.append(loaded(CriteriaItem, names, values))
     return criteria_set, found
 
 
@@ -210,12 +212,12 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
     n_site, n_unit, n_domain = len(SITE_FIELDS), len(UNIT_FIELDS), len(DOMAIN_FIELDS)
     sites = []
     for row in rows:
-        found = Site.from_db(db, SITE_FIELDS, row[:n_site])
-        found._state.fields_cache["unit"] = Organisation.from_db(
-            db, UNIT_FIELDS, row[n_site : n_site + n_unit]
+        found = loaded(Site, SITE_FIELDS, row[:n_site], db)
+        found._state.fields_cache["unit"] = loaded(
+            Organisation, UNIT_FIELDS, row[n_site : n_site + n_unit], db
         )
-        found._state.fields_cache["domain"] = Domain.from_db(
-            db, DOMAIN_FIELDS, row[n_site + n_unit : n_site + n_unit + n_domain]
+        found._state.fields_cache["domain"] = loaded(
+            Domain, DOMAIN_FIELDS, row[n_site + n_unit : n_site + n_unit + n_domain], db
         )
         (
             found.a_pk,
@@ -233,6 +235,15 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
             found.a_passed = bool(found.a_passed)
         sites.append(found)
     return sites
+
+
+def loaded(model, names, values, db=None):
+    """A model instance from some of its columns (`names`: attnames, any order), as the ORM
+    loads it with only(): the other fields are read from the database on access.
+    `Model.from_db` takes the values in the model's field order; this puts them in it."""
+    given = dict(zip(names, values, strict=True))
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    return model.from_db(db or connection.alias, ordered, [given[n] for n in ordered])
 
 
 def _as_date(value) -> dt.date:
@@ -313,8 +324,9 @@ def _points(value) -> Decimal:
 
 def _assemble(pending: Pending, counts) -> list[SiteReadiness]:
     criteria_set, auto_items = pending.criteria_set, pending.auto_items
-    total_points = sum((i.points for i in pending.items), Decimal(0))
-    auto_points = sum((i.points for i in auto_items), Decimal(0))
+    total_points = _points(sum((i.points for i in pending.items), Decimal(0)))
+    auto_points = _points(sum((i.points for i in auto_items), Decimal(0)))
+    pass_line = criteria_set.pass_line if criteria_set else None
     result = []
     for site in pending.sites:
         auto = (
@@ -327,10 +339,10 @@ def _assemble(pending: Pending, counts) -> list[SiteReadiness]:
         result.append(
             SiteReadiness(
                 site=site,
-                pass_line=criteria_set.pass_line if criteria_set else None,
-                total_points=_points(total_points),
+                pass_line=pass_line,
+                total_points=total_points,
                 auto_score=_points(auto),
-                auto_points=_points(auto_points),
+                auto_points=auto_points,
                 projected_score=_points(manual) + _points(auto),
                 assessed_score=_points(site.a_total) if assessed else None,
                 assessed_kind=site.a_kind if assessed else "",
