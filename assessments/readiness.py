@@ -131,7 +131,9 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
         return criteria_set, []
     if criteria_set is None:
         criteria_set = CriteriaSet(
-            pk=rows[0][0], district_id=district_id, pass_line=_decimal(rows[0][1])
+            pk=rows[0][0],
+            district_id=district_id,
+            pass_line=_decimal(rows[0][1], CriteriaSet._meta.get_field("pass_line")),
         )
     names = ("criteria_set_id", "id", *ITEM_FIELDS[1:])
     points = ITEM_FIELDS.index("points") + 1
@@ -140,16 +142,17 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
         if row[2] is None:
             continue  # a set without items
         values = [criteria_set.pk, *row[2:]]
-        values[points] = _decimal(values[points])
+        values[points] = _decimal(values[points], CriteriaItem._meta.get_field("points"))
         found.append(loaded(CriteriaItem, names, values))
     return criteria_set, found
 
 
-def _decimal(value) -> Decimal | None:
-    """A decimal column read by plain SQL (SQLite gives a float or an int)."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return Decimal(str(value))
+def _decimal(value, field) -> Decimal | None:
+    """A decimal column read by plain SQL as the ORM reads it: SQLite gives a float or an int
+    (60 for 60.0), so it is put back to the field's decimal places."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
 
 
 # The columns each site brings (and its unit's and domain's), as `_sites` reads them.
