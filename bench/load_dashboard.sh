@@ -17,6 +17,7 @@ DURATION=${1:-30}
 CONNECTIONS=${2:-50}
 PORT=${PORT:-18765}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}  # gunicorn's rule: 2 × cores + 1
+THREADS=${THREADS:-4}  # as deploy/systemd/qingfeng-web.service
 export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost
 export SECRET_KEY=${SECRET_KEY:-load-test-only-$(printf 'x%.0s' {1..60})}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/7}
@@ -26,7 +27,7 @@ USER_NAME=${USER_NAME:-bench-office-0}
 URL_PATH=${URL_PATH:-/dashboard/township/}
 
 COOKIE=$(.venv/bin/python bench/load_dashboard_session.py "$USER_NAME" 2>/dev/null | tail -1)
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
   --access-logfile /dev/null --error-logfile /tmp/qf_load_dashboard_gunicorn.log &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
@@ -43,6 +44,6 @@ for _ in $(seq 1 $((WORKERS * 3))); do  # warm-up: every worker imports and rend
   curl -s -o /dev/null -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$URL_PATH"
 done
 export THINK_MS=${THINK_MS:-0}
-echo "wrk: $CONNECTIONS connections, ${DURATION}s, $WORKERS gunicorn workers, THINK_MS=$THINK_MS"
+echo "wrk: $CONNECTIONS connections, ${DURATION}s, $WORKERS gunicorn workers × $THREADS threads, THINK_MS=$THINK_MS"
 wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s \
   --script bench/load_dashboard.lua -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$URL_PATH"

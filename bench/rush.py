@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://…/qingfeng_bench REDIS_URL=redis://127.0.0.1:6379/<n> \\
         .venv/bin/python bench/rush.py [--keep]
 
-Starts, on loopback, gunicorn (2 × cores + 1 sync workers) and a Celery worker (prefork, one
-process per core, at nice 5 as the systemd unit in deploy/ runs it) against the bench
+Starts, on loopback, gunicorn (2 × cores + 1 workers of RUSH_THREADS (4) threads) and a Celery
+worker (prefork, one process per core, at nice RUSH_WORKER_NICE (15)), as the systemd units in
+deploy/ run them, against the bench
 database, then for RUSH_SECONDS (60) runs
 
 * RUSH_FILERS (20) filing clients, each a liaison of the bench data in its own unit: open the
@@ -63,7 +64,8 @@ READER_THINK = float(os.environ.get("RUSH_READER_THINK", "1"))
 DRAIN_SECONDS = float(os.environ.get("RUSH_DRAIN_SECONDS", "180"))
 PORT = int(os.environ.get("RUSH_PORT", "18791"))
 # As deploy/systemd/qingfeng-worker.service: background work yields the CPU to page requests.
-WORKER_NICE = int(os.environ.get("RUSH_WORKER_NICE", "5"))
+WORKER_NICE = int(os.environ.get("RUSH_WORKER_NICE", "15"))
+THREADS = int(os.environ.get("RUSH_THREADS", "4"))
 PHOTO_COUNT = 6
 PHOTO_SIZE = (4000, 3000)
 TIMEOUT = 30
@@ -143,6 +145,8 @@ def start_servers(log_dir: Path) -> tuple[subprocess.Popen, subprocess.Popen, in
             f"127.0.0.1:{PORT}",
             "--workers",
             str(workers),
+            "--threads",
+            str(THREADS),
             "--timeout",
             "120",
             "--access-logfile",
@@ -601,7 +605,8 @@ def main(argv: list[str]) -> int:
         watch.start()
         print(
             f"rush: {FILERS} filers, {READERS} readers, {SECONDS:.0f} s, gunicorn {web_workers} "
-            f"workers, celery {os.cpu_count()} processes, load {load_before}",
+            f"workers × {THREADS} threads, celery {os.cpu_count()} processes at nice {WORKER_NICE}, "
+            f"load {load_before}",
             flush=True,
         )
         deadline = time.monotonic() + SECONDS
