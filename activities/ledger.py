@@ -35,6 +35,7 @@ from django.utils import timezone
 from activities import measures
 from activities.models import ActivityRecord
 from activities.types import ActivityType
+from config.sqlrows import as_date
 from organisations.models import Domain, Organisation
 
 TYPE_LABELS = dict(ActivityType.choices)
@@ -120,7 +121,7 @@ def _breakdowns(records) -> dict[str, dict]:
 def _rollup(cube: list[dict], key: str) -> dict:
     totals: dict = {}
     for row in cube:
-        value = _as_date(row[key]) if key == "month" else row[key]
+        value = as_date(row[key]) if key == "month" else row[key]
         n, people, amount = totals.get(value, (0, 0, 0))
         totals[value] = (n + row["n"], people + row["people"], amount + row["amount"])
     return totals
@@ -154,10 +155,6 @@ def _summary_from(sums: dict[str, dict], township_id: int | None = None) -> Summ
 def summary(records: QuerySet[ActivityRecord], township_id: int | None = None) -> Summary:
     """The figures of these records; quantities are worded in the township's measures."""
     return _summary_from(_breakdowns(records), township_id)
-
-
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def unit_ledger(campaign, unit) -> Summary:
@@ -274,7 +271,7 @@ def monthly_report(campaign, until: dt.date | None = None) -> MonthlyReport:
         .annotate(n=Count("*"))
     )
     for row in rows:
-        position = index.get(_as_date(row["month"]))
+        position = index.get(as_date(row["month"]))
         if position is not None and row["unit"] in counts:
             counts[row["unit"]][position] += row["n"]
     report_rows = [MonthlyRow(u, counts[u.pk], sum(counts[u.pk])) for u in units]

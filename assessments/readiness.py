@@ -31,6 +31,7 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.models import Assessment, CriteriaItem, CriteriaSet, ItemScore, Rectification
 from campaigns.models import Campaign
+from config.sqlrows import as_date, as_decimal, loaded
 from sites.models import Level, Site, Status
 
 _STATUS_LABELS = dict(Status.choices)
@@ -133,7 +134,7 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
         criteria_set = CriteriaSet(
             pk=rows[0][0],
             district_id=district_id,
-            pass_line=_decimal(rows[0][1], CriteriaSet._meta.get_field("pass_line")),
+            pass_line=as_decimal(rows[0][1], CriteriaSet._meta.get_field("pass_line")),
         )
     names = ("criteria_set_id", "id", *ITEM_FIELDS[1:])
     points = ITEM_FIELDS.index("points") + 1
@@ -142,17 +143,9 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
         if row[2] is None:
             continue  # a set without items
         values = [criteria_set.pk, *row[2:]]
-        values[points] = _decimal(values[points], CriteriaItem._meta.get_field("points"))
+        values[points] = as_decimal(values[points], CriteriaItem._meta.get_field("points"))
         found.append(loaded(CriteriaItem, names, values))
     return criteria_set, found
-
-
-def _decimal(value, field) -> Decimal | None:
-    """A decimal column read by plain SQL as the ORM reads it: SQLite gives a float or an int
-    (60 for 60.0), so it is put back to the field's decimal places."""
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
 
 
 # The columns each site brings (and its unit's and domain's), as `_sites` reads them.
@@ -233,24 +226,11 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
             found.rect_late,
         ) = row[n_site + n_unit + n_domain :]
         if found.a_on is not None:
-            found.a_on = _as_date(found.a_on)
+            found.a_on = as_date(found.a_on)
         if found.a_passed is not None:
             found.a_passed = bool(found.a_passed)
         sites.append(found)
     return sites
-
-
-def loaded(model, names, values, db=None):
-    """A model instance from some of its columns (`names`: attnames, any order), as the ORM
-    loads it with only(): the other fields are read from the database on access.
-    `Model.from_db` takes the values in the model's field order; this puts them in it."""
-    given = dict(zip(names, values, strict=True))
-    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
-    return model.from_db(db or connection.alias, ordered, [given[n] for n in ordered])
-
-
-def _as_date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass

@@ -20,9 +20,6 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Count,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -33,8 +30,8 @@ from django.db.models.functions import Coalesce
 
 from activities import measures
 from activities.types import ActivityType
-from assessments.readiness import loaded
 from campaigns.models import ALL_DONE, Campaign, CampaignDomain, Milestone, Phase, TaskTally
+from config.sqlrows import as_date, loaded
 from dashboard.metrics import DONE, OVERDUE, TaskCounts, counts_from
 from dashboard.models import RecordTally
 from organisations.models import Domain, Organisation
@@ -62,31 +59,6 @@ def months_reports_due(campaign: Campaign, today: dt.date) -> list[dt.date]:
     from monthly.due import due_months
 
     return due_months(campaign, today)
-
-
-def as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-# --- counting in subqueries ----------------------------------------------------------------------
-
-
-class PerGroupSubquery(Subquery):
-    """A correlated subquery that stays out of GROUP BY: in a grouped query it is evaluated
-    once per group (its outer reference is a grouped column), not once per joined row."""
-
-    def get_group_by_cols(self):
-        return []
-
-
-def count_of(queryset, expression=None, *, distinct: bool = False):
-    """A correlated COUNT subquery (0 when nothing matches), to annotate onto outer rows."""
-    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
-    counted = queryset.order_by().annotate(
-        n=Func(expression or F("pk"), template=template, output_field=IntegerField())
-    )
-    # an aggregate without GROUP BY always gives one row: no COALESCE needed
-    return PerGroupSubquery(counted.values("n")[:1], output_field=IntegerField())
 
 
 def union_rows(*parts) -> list[tuple]:
@@ -309,7 +281,7 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
     rectification, report = Rectification._meta.db_table, MonthlyReport._meta.db_table
     months = ", ".join(["%s"] * len(months_due)) or "NULL"
     sql = f"""
-        WITH tasks AS (
+        WITH tasks AS (  -- done and overdue as tally_q counts them
             SELECT o.id, o.name, o.is_active, o.township_id, t.domain_id,
                 COALESCE(SUM(t.tasks), 0) AS total,
                 COALESCE(SUM(CASE WHEN t.open_due = %s THEN t.tasks ELSE 0 END), 0) AS done,
@@ -338,15 +310,14 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
         return [dict(zip(UNIT_ROW, row, strict=True)) for row in cursor.fetchall()]
 
 
-def tally_q(status: str, today: dt.date, prefix: str = "tally__") -> Q:
+def tally_q(status: str, today: dt.date) -> Q:
     """`dashboard.metrics.task_q` on the task tally, whose open_due is `ALL_DONE` (not NULL)
-    for tasks whose every period is done."""
-    field_name = f"{prefix}open_due"
+    for tasks whose every period is done. `units_and_tasks` says the same in its SQL."""
     if status == DONE:
-        return Q(**{field_name: ALL_DONE})
+        return Q(open_due=ALL_DONE)
     if status == OVERDUE:
-        return Q(**{f"{field_name}__lt": today})
-    return Q(**{f"{field_name}__gte": today}) & ~Q(**{field_name: ALL_DONE})
+        return Q(open_due__lt=today)
+    return Q(open_due__gte=today) & ~Q(open_due=ALL_DONE)
 
 
 def ledger_rows(campaign, township_id: int, unit_ids, year: int):
@@ -432,7 +403,7 @@ def township_figures(township: Organisation, today: dt.date, campaign=NOT_GIVEN)
         else:
             # plain SQL: SUM of a bigint comes back as a Decimal on PostgreSQL
             n, people, amount = int(n), int(people), int(amount)
-            month = as_date(dt.date.fromisoformat(month) if isinstance(month, str) else month)
+            month = as_date(month)
             amounts[type_] += amount
             before = trend[month][type_]
             trend[month][type_] = (before[0] + n, before[1] + people)
@@ -651,8 +622,8 @@ def district_figures(district: Organisation, today: dt.date) -> DistrictFigures:
             .values("campaign_id", "domain_id")
             .annotate(
                 total=Coalesce(Sum("tasks"), 0),
-                done=Coalesce(Sum("tasks", filter=tally_q(DONE, today, "")), 0),
-                overdue=Coalesce(Sum("tasks", filter=tally_q(OVERDUE, today, "")), 0),
+                done=Coalesce(Sum("tasks", filter=tally_q(DONE, today)), 0),
+                overdue=Coalesce(Sum("tasks", filter=tally_q(OVERDUE, today)), 0),
             )
             .order_by(),
         ),

@@ -20,16 +20,13 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from activities.models import ActivityRecord
+from config.sqlrows import as_date
 from dashboard import cached
 from dashboard.models import RecordTally
 from organisations.models import Organisation
 
 KEY = ("campaign_id", "township_id", "unit_id", "domain_id", "month", "type")
 BATCH = 5000
-
-
-def _as_date(value):
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 def computed(q: Q | None = None) -> dict[tuple, tuple[int, int, int]]:
@@ -49,7 +46,7 @@ def computed(q: Q | None = None) -> dict[tuple, tuple[int, int, int]]:
         .order_by()
     )
     return {
-        tuple(_as_date(row[k]) if k == "month" else row[k] for k in KEY): (
+        tuple(as_date(row[k]) if k == "month" else row[k] for k in KEY): (
             row["n"],
             row["people"],
             row["amount"],

@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from config.sqlrows import as_date
 from notifications import channels, conf
 from notifications.deadlines import PROVIDERS, Deadline
 from notifications.models import Reminder, ReminderPolicy, SweepRun
@@ -236,10 +237,6 @@ def plan(now: dt.datetime, batch_size: int, send: bool = True) -> tuple[int, int
     return written, sent
 
 
-def _as_date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 @dataclass(frozen=True, slots=True)
 class SentReminder:
     """A reminder row just inserted SENT, as the channels read it (the fields of `Reminder`
@@ -295,7 +292,7 @@ def _write(batch: list[Planned], now: dt.datetime, send: bool) -> tuple[int, int
         by_key = {p.key(): p for p in due_now}
         reminders = []
         for pk, recipient_id, kind, object_id, deadline, offset in new:
-            planned = by_key[(recipient_id, kind, object_id, _as_date(deadline), offset)]
+            planned = by_key[(recipient_id, kind, object_id, as_date(deadline), offset)]
             d = planned.deadline
             reminders.append(
                 SentReminder(
