@@ -36,11 +36,13 @@ def drill_url(url_name: str, **params) -> str:
 def figure(context, key: str, value, **filters) -> str:
     """A figure of `dashboard.metrics` linked to the list of exactly its rows; plain when it is
     0 or when the viewer may not open that list (`drill_links` False in the context)."""
+    return _figure_link(bool(context.get("drill_links", True)), key, value, **filters)
+
+
+def _figure_link(drill_links: bool, key: str, value, **filters) -> str:
     from dashboard.metrics import link
 
-    if value == 0 or not context.get("drill_links", True):
-        return format_html("{}", value)
-    url = link(key, **filters)
+    url = link(key, **filters) if value != 0 and drill_links else ""
     if not url:
         return format_html("{}", value)
     return format_html('<a href="{}" class="qf-drill" data-qf-figure="{}">{}</a>', url, key, value)
@@ -85,12 +87,12 @@ def domain_cells(row, domains) -> list:
 def drill_object(context, value, url_name: str, pk) -> str:
     """`value` linked to one object's page (`url_name` with its pk), plain if that page is missing
     or the viewer may not open it."""
-    if not context.get("drill_links", True):
-        return format_html("{}", value)
-    url = _object_url(url_name, pk, get_urlconf(), get_script_prefix())
-    if not url:
-        return format_html("{}", value)
-    return format_html('<a href="{}">{}</a>', url, value)
+    return _object_link(bool(context.get("drill_links", True)), value, url_name, pk)
+
+
+def _object_link(drill_links: bool, value, url_name: str, pk) -> str:
+    url = _object_url(url_name, pk, get_urlconf(), get_script_prefix()) if drill_links else ""
+    return format_html('<a href="{}">{}</a>', url, value) if url else format_html("{}", value)
 
 
 @lru_cache(maxsize=4096)
@@ -135,11 +137,6 @@ def trend_links(context, row, campaign_id) -> list[tuple[int, str]]:
 # The two long tables of the township dashboard (one row per demonstration site, one per
 # lagging unit) are built here, row by row, rather than with a dozen template tags per row: the
 # same markup at a tenth of the cost (the sites' table was more than half of a cold page).
-
-
-def _object_link(drill_links: bool, value, url_name: str, pk) -> str:
-    url = _object_url(url_name, pk, get_urlconf(), get_script_prefix()) if drill_links else ""
-    return format_html('<a href="{}">{}</a>', url, value) if url else format_html("{}", value)
 
 
 def _site_verdict(r, decimal) -> str:
@@ -207,17 +204,10 @@ def site_rows(context, sites) -> str:
 @register.simple_tag(takes_context=True)
 def owing_rows(context, rows, first: int, campaign_id) -> str:
     """The `<tr>` of each lagging unit (ranked from `first`), every figure linked to its list."""
-    from dashboard.metrics import link
-
     links = bool(context.get("drill_links", True))
 
     def number(key: str, value: int, **filters) -> str:
-        url = link(key, **filters) if value and links else ""
-        if not url:
-            return format_html("{}", value)
-        return format_html(
-            '<a href="{}" class="qf-drill" data-qf-figure="{}">{}</a>', url, key, value
-        )
+        return _figure_link(links, key, value, **filters)
 
     out = []
     for rank, owes in enumerate(rows, start=first):
