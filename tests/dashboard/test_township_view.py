@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
 
 URL = reverse("dashboard:township")
-# session, user, roles with the user menu's role list (3); the campaign's domains with their
-# campaign and township (1); phases and milestones (1); the sites with their latest assessment
-# and rectifications (1); the criteria set with its items (1); the record tallies of the
+# session, user, roles with the user menu's role list (3); the township's campaigns with the
+# township (1); the campaign's phases, milestones and domains (1); the sites with their latest
+# assessment and rectifications (1); the criteria set with its items (1); the record tallies of the
 # campaign and of the sites' units with the township's measure wording (1); units with their
 # task tallies and what they owe (1); unread notifications (1).
 QUERIES = 10
@@ -233,13 +234,17 @@ def test_trend_page_shows_each_type_and_month(big_township, world, login):
     assert trend_page(world.township_a) in body
     figures = client.get(URL).context["figures"]
     page = client.get(trend_page(world.township_a)).content.decode()
-    table = page[page.index('id="qf-trend-types-table"') :]
+    table = page[page.index('id="qf-trend-types-table"') : page.index("</table>")]
     for _code, label in figures.trend_types:
         assert f">{label}</th>" in table
     assert table.count("<tr>") == len(figures.trend_months) + 1  # the header and one per month
-    # the dashboard keeps one total per month, the same figure as the page's 合计 column
-    for row in figures.trend_rows():
-        assert str(row["total"]) in page
+    # each month's row: one cell per type, then the month's total (合计), figure by figure
+    rows = re.findall(r"<tbody>(.*)</tbody>", table, re.S)[0].split("</tr>")[:-1]
+    assert len(rows) == len(figures.trend_rows())
+    for html, row in zip(rows, figures.trend_rows(), strict=True):
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+        assert cells == [str(n) for _code, n in row["cells"]] + [str(row["total"])]
+    assert sum(row["total"] for row in figures.trend_rows()) > 0
 
 
 @pytest.mark.parametrize("page", [units_page, trend_page])
@@ -252,7 +257,7 @@ def test_part_pages_fixed_number_of_queries(
 
     for cache in caches.all():
         cache.clear()
-    # the dashboard's queries less its own fragment cache's lookups: session, user, roles,
-    # campaign domains, the figures' 5, unread notifications
+    # the dashboard's queries (QUERIES): session, user, roles, the township's campaigns, the
+    # figures' 5, unread notifications
     with django_assert_num_queries(QUERIES):
         assert client.get(page(world.township_a)).status_code == 200

@@ -12,11 +12,10 @@ from reports.models import Export
 from tests.factories import RecordFactory
 from tests.faults.test_worker_faults import (
     broker,  # noqa: F401 - fixture
-    kill_the_pool_child_mid_task,
-    kill_the_worker_mid_task,
+    kill_the_pool_child_mid_job,
+    kill_the_worker_mid_job,
     media,  # noqa: F401 - fixture
 )
-from tests.notifications.test_worker import worker_env
 
 pytestmark = [
     pytest.mark.worker,
@@ -39,10 +38,6 @@ def export(world):
     )
 
 
-def status_of(pk: int) -> str:
-    return Export.objects.values_list("status", flat=True).get(pk=pk)
-
-
 def rows_in(media_root, export: Export) -> int:
     wb = load_workbook(media_root / export.file.name, read_only=True)
     return sum(
@@ -54,36 +49,13 @@ def rows_in(media_root, export: Export) -> int:
 
 
 def test_worker_killed_mid_export_is_requeued(broker, export, media, tmp_path):  # noqa: F811
-    def killed():
-        assert status_of(export.pk) == "running"
-
-    kill_the_worker_mid_task(
-        broker,
-        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3"),
-        tmp_path / "worker.log",
-        send=lambda: broker.send_task(RUN, args=[export.pk]),
-        claimed=lambda: status_of(export.pk) == "running",
-        killed=killed,
-        ended=lambda: status_of(export.pk) in ("done", "failed"),
-        requeue="reports.requeue_stale",
-        what="the export",
-    )
-    export.refresh_from_db()
+    kill_the_worker_mid_job(broker, export, RUN, media, tmp_path / "worker.log")
     assert export.status == "done", export.error
     assert export.interruptions == 1 and export.attempts == 2
     assert export.rows_done == 7 and rows_in(media, export) == 7
 
 
 def test_pool_child_killed_mid_export_is_taken_over(broker, export, media, tmp_path):  # noqa: F811
-    kill_the_pool_child_mid_task(
-        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300"),
-        tmp_path / "worker.log",
-        send=lambda: broker.send_task(RUN, args=[export.pk]),
-        claimed=lambda: status_of(export.pk) == "running",
-        taken_over=lambda: Export.objects.filter(pk=export.pk, interruptions=1).exists(),
-        ended=lambda: status_of(export.pk) in ("done", "failed"),
-        what="the export",
-    )
-    export.refresh_from_db()
+    kill_the_pool_child_mid_job(broker, export, RUN, media, tmp_path / "worker.log")
     assert export.status == "done", export.error
     assert export.rows_done == 7 and rows_in(media, export) == 7

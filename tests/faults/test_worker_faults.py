@@ -23,7 +23,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from reports.models import Report
 from tests.notifications.test_worker import stop, wait_for, worker_env
 from tests.reports.factories import ReportFactory
 
@@ -119,10 +118,6 @@ def dsn_of(settings_dict: dict) -> dict:
     }
 
 
-def status_of(pk: int) -> str:
-    return Report.objects.values_list("status", flat=True).get(pk=pk)
-
-
 def pool_children(pid: int) -> list[int]:
     out = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
@@ -196,6 +191,48 @@ def kill_the_pool_child_mid_task(
             stop(worker)
 
 
+def job_status(job) -> str:
+    return type(job).objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def kill_the_worker_mid_job(broker, job, task: str, media: Path, log: Path) -> None:
+    """`kill_the_worker_mid_task` for a report or an export (`job`, run by `task`): it must be
+    left running by the kill, then requeued by `reports.requeue_stale` until it ends. `job` is
+    read again afterwards."""
+    what = f"the {type(job)._meta.model_name}"
+
+    def killed():
+        assert job_status(job) == "running"  # killed mid-run: nobody will finish it
+
+    kill_the_worker_mid_task(
+        broker,
+        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3"),
+        log,
+        send=lambda: broker.send_task(task, args=[job.pk]),
+        claimed=lambda: job_status(job) == "running",
+        killed=killed,
+        ended=lambda: job_status(job) in ("done", "failed"),
+        requeue="reports.requeue_stale",
+        what=what,
+    )
+    job.refresh_from_db()
+
+
+def kill_the_pool_child_mid_job(broker, job, task: str, media: Path, log: Path) -> None:
+    """`kill_the_pool_child_mid_task` for a report or an export: the redelivered task takes it
+    over (one interruption counted). `job` is read again afterwards."""
+    kill_the_pool_child_mid_task(
+        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300"),
+        log,
+        send=lambda: broker.send_task(task, args=[job.pk]),
+        claimed=lambda: job_status(job) == "running",
+        taken_over=lambda: type(job).objects.filter(pk=job.pk, interruptions=1).exists(),
+        ended=lambda: job_status(job) in ("done", "failed"),
+        what=f"the {type(job)._meta.model_name}",
+    )
+    job.refresh_from_db()
+
+
 @pytest.fixture
 def report(world):
     return ReportFactory(campaign=world.campaign_a)
@@ -209,37 +246,14 @@ def media(tmp_path):
 
 
 def test_worker_killed_mid_render_then_restarted(broker, report, media, tmp_path):
-    def killed():
-        assert status_of(report.pk) == "running"  # killed mid-render: nobody will finish it
-
-    kill_the_worker_mid_task(
-        broker,
-        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="3"),
-        tmp_path / "worker.log",
-        send=lambda: broker.send_task(RENDER, args=[report.pk]),
-        claimed=lambda: status_of(report.pk) == "running",
-        killed=killed,
-        ended=lambda: status_of(report.pk) in ("done", "failed"),
-        requeue="reports.requeue_stale",
-        what="the report",
-    )
-    report.refresh_from_db()
+    kill_the_worker_mid_job(broker, report, RENDER, media, tmp_path / "worker.log")
     assert report.status == "done", report.error
     assert report.interruptions == 1 and report.attempts == 2
     assert (media / report.file.name).exists()
 
 
 def test_pool_child_killed_mid_render(broker, report, media, tmp_path):
-    kill_the_pool_child_mid_task(
-        worker_env(MEDIA_ROOT=str(media), REPORT_STALE_SECONDS="300"),
-        tmp_path / "worker.log",
-        send=lambda: broker.send_task(RENDER, args=[report.pk]),
-        claimed=lambda: status_of(report.pk) == "running",
-        taken_over=lambda: Report.objects.filter(pk=report.pk, interruptions=1).exists(),
-        ended=lambda: status_of(report.pk) in ("done", "failed"),
-        what="the report",
-    )
-    report.refresh_from_db()
+    kill_the_pool_child_mid_job(broker, report, RENDER, media, tmp_path / "worker.log")
     assert report.status == "done", report.error
     assert report.attempts == 2
     assert (media / report.file.name).exists()
