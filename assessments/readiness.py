@@ -111,7 +111,7 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
     if criteria_set is not None:
         chosen, params = "%s", [criteria_set.pk]
     else:
-        chosen = (
+        chosen = (  # the newest set, in the order of _newest_sets
             f"(SELECT id FROM {sets} WHERE district_id = %s "  # noqa: S608
             f"ORDER BY created_at DESC, version DESC, id DESC LIMIT 1)"
         )
@@ -189,7 +189,7 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
                 SUM(CASE WHEN i.auto_target IS NULL THEN x.score END) AS manual
             FROM {score} x JOIN {item} i ON i.id = x.item_id
             WHERE x.assessment_id IN (SELECT id FROM latest) GROUP BY x.assessment_id),
-        rects AS (
+        rects AS (  -- open() and overdue() of Rectification's queryset
             SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late
             FROM {rectification} WHERE status <> %s
             AND unit_id IN (SELECT unit_id FROM chosen) GROUP BY unit_id)

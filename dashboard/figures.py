@@ -290,7 +290,7 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
             WHERE (o.is_active AND o.level = %s AND o.township_id = %s)
                 OR o.id IN (SELECT unit_id FROM {tally} WHERE campaign_id = %s AND tasks <> 0)
             GROUP BY o.id, o.name, o.is_active, o.township_id, t.domain_id),
-        rects AS (
+        rects AS (  -- open() and overdue() of Rectification's queryset
             SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late
             FROM {rectification} WHERE campaign_id = %s AND status <> %s GROUP BY unit_id),
         reports AS (
