@@ -74,16 +74,17 @@ class Provider:
 
     def late(
         self, *, campaign_ids: Iterable[int], before: dt.date, per_unit: int
-    ) -> Iterator[tuple[int | None, int, list[Deadline]]]:
-        """(unit id, how many open deadlines fell due before `before`, the `per_unit` oldest of
-        them) per responsible unit — the office's "who is late". Providers with many rows
-        answer it in SQL."""
-        groups: dict[int | None, list[Deadline]] = {}
+    ) -> Iterator[tuple[int, int | None, int, list[Deadline]]]:
+        """(township id, unit id, how many open deadlines fell due before `before`, the
+        `per_unit` oldest of them) per township and responsible unit (None: the township's
+        office) — the offices' "who is late", for any number of townships' campaigns at once.
+        Providers with many rows answer it in SQL."""
+        groups: dict[tuple[int, int | None], list[Deadline]] = {}
         for deadline in self.open(campaign_ids=campaign_ids, before=before):
-            groups.setdefault(deadline.unit_id, []).append(deadline)
-        for unit_id, items in groups.items():
+            groups.setdefault((deadline.township_id, deadline.unit_id), []).append(deadline)
+        for (township_id, unit_id), items in groups.items():
             items.sort(key=lambda d: (d.due_date, d.object_id))
-            yield unit_id, len(items), items[:per_unit]
+            yield township_id, unit_id, len(items), items[:per_unit]
 
     def open_keys(self, object_ids: Iterable[int]) -> set[tuple[str, int, dt.date]]:
         """(kind, object id, due date) of these objects' open deadlines."""
@@ -116,39 +117,40 @@ class TaskPeriodProvider(Provider):
         return {(self.kind, pk, due) for pk, due in rows}
 
     def late(self, *, campaign_ids, before, per_unit):
-        """Counted and picked in the database: a district has tens of thousands of periods."""
+        """Counted and picked in the database, in one pass: a district has tens of thousands
+        of periods."""
         from django.db.models import Count, Window
         from django.db.models.functions import RowNumber
 
-        overdue = TaskPeriod.objects.filter(
-            task__campaign__in=list(campaign_ids),
-            due_date__lt=before,
-            achieved__lt=F("task__target_count"),
-        )
-        counts = dict(
-            overdue.values_list("task__lead_unit_id")
-            .annotate(n=Count("pk"))
-            .values_list("task__lead_unit_id", "n")
-        )
-        if not counts:
-            return
-        oldest = (
-            overdue.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("task__lead_unit_id")],
-                    order_by=[F("due_date").asc(), F("pk").asc()],
-                )
+        group = [F("task__campaign__township_id"), F("task__lead_unit_id")]
+        ranked = (
+            TaskPeriod.objects.filter(
+                task__campaign__in=list(campaign_ids),
+                due_date__lt=before,
+                achieved__lt=F("task__target_count"),
+            )
+            .annotate(
+                n=Window(Count("pk"), partition_by=group),
+                rank=Window(RowNumber(), partition_by=group, order_by=[F("due_date"), F("pk")]),
             )
             .filter(rank__lte=per_unit)
-            .values_list("pk", flat=True)
+            .order_by()
+            .values_list("pk", "task__campaign__township_id", "task__lead_unit_id", "n")
         )
-        items: dict[int | None, list[Deadline]] = {}
-        for deadline in self.open(object_ids=list(oldest)):
-            items.setdefault(deadline.unit_id, []).append(deadline)
-        for unit_id, n in counts.items():
-            found = sorted(items.get(unit_id, []), key=lambda d: (d.due_date, d.object_id))
-            yield unit_id, n, found
+        counts: dict[tuple[int, int | None], int] = {}
+        for _pk, township_id, unit_id, n in ranked:
+            counts[(township_id, unit_id)] = n
+        if not counts:
+            return
+        oldest = [pk for pk, *_rest in ranked]
+        items: dict[tuple[int, int | None], list[Deadline]] = {}
+        for deadline in self.open(object_ids=oldest):
+            items.setdefault((deadline.township_id, deadline.unit_id), []).append(deadline)
+        for (township_id, unit_id), n in counts.items():
+            found = sorted(
+                items.get((township_id, unit_id), []), key=lambda d: (d.due_date, d.object_id)
+            )
+            yield township_id, unit_id, n, found
 
     def open(self, *, campaign_ids=None, dates=None, before=None, object_ids=None):
         qs = self.narrow(

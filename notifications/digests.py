@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
@@ -113,52 +115,71 @@ class LateUnit:
     unit_id: int | None
     name: str = ""
     count: int = 0
-    items: list = field(default_factory=list)
+    items: list = field(default_factory=list)  # the oldest few, as lines of text
+
+    @property
+    def more(self) -> bool:
+        """More items are late than the digest lists."""
+        return self.count > len(self.items)
+
+    def text_items(self) -> str:
+        """The items of the plain-text digest, one indented line each."""
+        return "".join(f"\n  · {line}" for line in self.items)
+
+    def html_items(self) -> str:
+        """The items of the HTML digest as list entries, escaped. Both digests list thousands
+        of items in a large township: joined here, not looped over in the templates."""
+        return mark_safe("".join(f"<li>{escape(line)}</li>" for line in self.items))  # noqa: S308 - each line is escaped
 
 
-def _late_item(deadline, today: dt.date, dates: dict | None = None) -> dict:
-    """One late item as the digest shows it; its line is translated here once, not by a
-    {% blocktranslate %} per item in both templates (thousands of items in a large township).
-    `dates` remembers the dates already formatted (items share a few dozen due dates)."""
+def _late_line(deadline, today: dt.date, dates: dict | None = None) -> str:
+    """One late item as the digest shows it: "title（due date截止，逾期 n 天）". Translated here
+    once, not by a {% blocktranslate %} per item in both templates. `dates` remembers the dates
+    already formatted (items share a few dozen due dates)."""
     dates = {} if dates is None else dates
     due = dates.get(deadline.due_date)
     if due is None:
         due = dates[deadline.due_date] = date_format(deadline.due_date)
     days = (today - deadline.due_date).days
-    return {
-        "deadline": deadline,
-        "days": days,
-        "due": due,
-        "when": _("%(due)s截止，逾期 %(days)s 天") % {"due": due, "days": days},
-    }
+    when = _("%(due)s截止，逾期 %(days)s 天") % {"due": due, "days": days}
+    return f"{deadline.title}（{when}）"
 
 
-def late_by_unit(township_id: int, today: dt.date) -> list[LateUnit]:
-    """The township's open deadlines past due, grouped by the responsible unit (the office's
-    own deadlines under None), with the oldest few items of each unit, oldest first."""
+def late_by_township(township_ids, today: dt.date) -> dict[int, list[LateUnit]]:
+    """Each township's open deadlines past due, grouped by the responsible unit (the office's
+    own deadlines under None), with the oldest few items of each unit, oldest first; the units
+    with most items first. One pass per kind of deadline for all the townships."""
     campaign_ids = list(
-        Campaign.objects.filter(township_id=township_id).values_list("pk", flat=True)
+        Campaign.objects.filter(township_id__in=list(township_ids)).values_list("pk", flat=True)
     )
     if not campaign_ids:
-        return []
-    groups: dict[int | None, LateUnit] = {}
+        return {}
+    groups: dict[tuple[int, int | None], LateUnit] = {}
     for provider in PROVIDERS.values():
-        for unit_id, count, oldest in provider.late(
+        for township_id, unit_id, count, oldest in provider.late(
             campaign_ids=campaign_ids, before=today, per_unit=ITEMS_PER_UNIT
         ):
-            group = groups.setdefault(unit_id, LateUnit(unit_id))
+            group = groups.setdefault((township_id, unit_id), LateUnit(unit_id))
             group.count += count
             group.items.extend(oldest)
     names = dict(
-        Organisation.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name")
+        Organisation.objects.filter(
+            pk__in={unit_id for _t, unit_id in groups if unit_id}
+        ).values_list("pk", "name")
     )
+    office = _("镇创建办公室")
     dates: dict[dt.date, str] = {}
-    for group in groups.values():
-        group.name = names.get(group.unit_id, "") if group.unit_id else _("镇创建办公室")
+    by_township: dict[int, list[LateUnit]] = defaultdict(list)
+    for (township_id, unit_id), group in groups.items():
+        group.name = names.get(unit_id, "") if unit_id else office
         group.items.sort(key=lambda d: d.due_date)
         del group.items[ITEMS_PER_UNIT:]  # the oldest few across kinds
-        group.items = [_late_item(d, today, dates) for d in group.items]
-    return sorted(groups.values(), key=lambda g: (-g.count, g.name))
+        group.items = [_late_line(d, today, dates) for d in group.items]
+        by_township[township_id].append(group)
+    return {
+        township_id: sorted(late, key=lambda g: (-g.count, g.name))
+        for township_id, late in by_township.items()
+    }
 
 
 def send_office_digests(today: dt.date, now: dt.datetime) -> int:
@@ -172,16 +193,25 @@ def send_office_digests(today: dt.date, now: dt.datetime) -> int:
             "recipient_id", "object_id"
         )
     )
+    waiting_by_township = {
+        township_id: waiting
+        for township_id, user_ids in offices.items()
+        if (waiting := [u for u in user_ids if (u, township_id) not in done])
+    }
+    if not waiting_by_township:
+        return 0
+    late_by = late_by_township(waiting_by_township, today)
+    townships = Organisation.objects.in_bulk(list(late_by))
+    newest: dict[int, Campaign] = {}
+    for campaign in Campaign.objects.filter(township_id__in=list(late_by)).order_by("-year"):
+        newest.setdefault(campaign.township_id, campaign)
     made = 0
-    for township_id, user_ids in offices.items():
-        waiting = [u for u in user_ids if (u, township_id) not in done]
-        if not waiting:
-            continue
-        late = late_by_unit(township_id, today)
+    for township_id, waiting in waiting_by_township.items():
+        late = late_by.get(township_id)
         if not late:
             continue
-        campaign = Campaign.objects.filter(township_id=township_id).order_by("-year").first()
-        township = Organisation.objects.get(pk=township_id)
+        campaign = newest.get(township_id)
+        township = townships[township_id]
         # the headline figures as every page counts them (tasks, not task periods)
         owed = metrics.owed(campaign, today) if campaign else metrics.Owed()
         context = {

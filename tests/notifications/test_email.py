@@ -9,11 +9,12 @@ import pytest
 import time_machine
 from django.core import mail
 
+from campaigns.models import Milestone
 from notifications import outbox
 from notifications.models import Notification, OutboundEmail, Preference
 from tests.factories import TODAY
 from tests.notifications.conftest import at
-from tests.notifications.factories import period_due
+from tests.notifications.factories import milestone_due, period_due
 
 
 class BrokenBackend:
@@ -153,6 +154,37 @@ def test_office_gets_a_daily_digest_of_who_is_late_by_unit(world, sweep_at):
     note_b = Notification.objects.get(user=world.office_b, kind="office_digest")
     assert "迟交" not in note_b.body
     assert not Notification.objects.filter(user=world.liaison_a1, kind="office_digest").exists()
+
+
+def test_each_office_digest_holds_only_its_own_township(world, sweep_at):
+    """The digests of every township are read in one pass: the office's own late work (its
+    milestones, no unit) and each unit's stay with their township, counted apart."""
+
+    def office_due(campaign, days_ago, title):
+        milestone = milestone_due(campaign, TODAY - dt.timedelta(days=days_ago))
+        Milestone.objects.filter(pk=milestone.pk).update(title=title)
+
+    office_due(world.campaign_a, 3, "甲镇自办")
+    office_due(world.campaign_b, 4, "乙镇自办一")
+    office_due(world.campaign_b, 2, "乙镇自办二")
+    period_due(world.campaign_b, world.unit_b1, TODAY - dt.timedelta(days=1), title="乙一村迟交")
+    sweep_at(TODAY, 9, 0)
+    sweep_at(TODAY, 9, 30)
+    note_a = Notification.objects.get(user=world.office_a, kind="office_digest")
+    note_b = Notification.objects.get(user=world.office_b, kind="office_digest")
+    assert "甲镇自办" in note_a.body
+    assert "乙镇自办" not in note_a.body and "乙一村" not in note_a.body
+    assert (
+        "乙镇自办一" in note_b.body and "乙镇自办二" in note_b.body and "乙一村迟交" in note_b.body
+    )
+    assert "甲镇自办" not in note_b.body
+    # the office's own group in B counts its two items, oldest first
+    office_b_group = note_b.body[note_b.body.index("镇创建办公室") :]
+    assert "逾期 2 项" in office_b_group.splitlines()[0]
+    assert office_b_group.index("乙镇自办一") < office_b_group.index("乙镇自办二")
+    [email_b] = [m for m in mail.outbox if m.to == [world.office_b.email]]
+    html = email_b.alternatives[0][0]
+    assert "<li>乙镇自办一（" in html and "甲镇自办" not in html
 
 
 def test_broker_down_at_commit_loses_no_email(world, sweep_at, monkeypatch, no_digests):

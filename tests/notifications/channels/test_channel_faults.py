@@ -14,6 +14,7 @@ from django.db import connection
 from notifications import ratelimit
 from notifications.channel_models import OutboundMessage
 from notifications.providers import Limit
+from tests.concurrency import needs_postgresql
 from tests.factories import TODAY
 from tests.notifications.channels.conftest import wecom_robot_of
 from tests.notifications.factories import period_due
@@ -61,6 +62,7 @@ def test_errors_and_rate_limits_then_recovery_deliver_each_message_exactly_once(
         )
 
 
+@needs_postgresql  # four threads writing the shared window at once: SQLite's test database locks
 @pytest.mark.django_db(transaction=True)
 def test_workers_together_respect_one_limit():
     limit = [Limit("wecom_robot:shared", 20, 60)]
