@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 
@@ -37,3 +38,42 @@ def loaded(model, names, values, db=None):
     given = dict(zip(names, values, strict=True))
     ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
     return model.from_db(db or connection.alias, ordered, [given[n] for n in ordered])
+
+
+class Columns:
+    """All of a model's columns for a plain SELECT (`sql`: "alias.col, …", in field order),
+    and `load(values)`: the instance the ORM would have made of them, with the same
+    converters (on SQLite: dates, times and flags from text and integers)."""
+
+    def __init__(self, model, alias: str):
+        fields = model._meta.concrete_fields
+        quote = connection.ops.quote_name
+        self.model = model
+        self.names = [f.attname for f in fields]
+        self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in fields)
+        self.converters = []
+        for index, field in enumerate(fields):
+            col = field.get_col(alias)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, col))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def load(self, values, db=None):
+        values = list(values)
+        for index, found, col in self.converters:
+            for convert in found:
+                values[index] = convert(values[index], col, connection)
+        return self.model.from_db(db or connection.alias, self.names, values)
+
+
+def columns(model, alias: str) -> Columns:
+    """`Columns(model, alias)`, made once per model and alias (and database kind)."""
+    return _columns(model, alias, connection.vendor)
+
+
+@lru_cache(maxsize=64)
+def _columns(model, alias: str, vendor: str) -> Columns:
+    return Columns(model, alias)

@@ -37,3 +37,51 @@ def test_loaded_puts_columns_in_the_models_order_and_defers_the_rest():
     assert (item.auto_type, item.auto_source) == ("lecture", "ledger")
     assert not item._state.adding
     assert "text" in item.get_deferred_fields()
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_columns_load_every_field_as_the_orm_does(world):
+    """Dates, times, flags and text come back with the ORM's types on either database."""
+    from django.db import connection
+
+    from campaigns.models import Campaign
+    from config.sqlrows import columns
+    from organisations.models import Organisation
+
+    campaign = columns(Campaign, "c")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {campaign.sql} FROM {Campaign._meta.db_table} c WHERE c.id = %s",
+            [world.campaign_a.pk],
+        )
+        read = campaign.load(cursor.fetchone())
+    orm = Campaign.objects.get(pk=world.campaign_a.pk)
+    assert _fields(read) == _fields(orm)
+    assert {k: type(v) for k, v in _fields(read).items()} == {
+        k: type(v) for k, v in _fields(orm).items()
+    }
+    assert isinstance(read.start_date, dt.date) and isinstance(read.created_at, dt.datetime)
+    assert not read._state.adding and not read.get_deferred_fields()
+    assert columns(Organisation, "t") is columns(Organisation, "t")  # made once
+
+
+def test_township_campaigns_match_the_orm(world):
+    from campaigns.models import Campaign
+    from dashboard.access import township_campaigns
+    from tests.factories import CampaignFactory
+
+    CampaignFactory(township=world.township_a, year=world.campaign_a.year - 1)
+    found = township_campaigns(world.township_a.pk)
+    orm = list(
+        Campaign.objects.filter(township=world.township_a)
+        .select_related("township")
+        .order_by("-year", "-pk")
+    )
+    assert [c.pk for c in found] == [c.pk for c in orm] and len(found) == 2
+    for read, expected in zip(found, orm, strict=True):
+        assert _fields(read) == _fields(expected)
+        assert _fields(read.township) == _fields(expected.township)
+    assert township_campaigns(world.township_a.pk + 10_000) == []
