@@ -17,7 +17,7 @@ DURATION=${1:-30}
 CONNECTIONS=${2:-50}
 PORT=${PORT:-18765}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}  # gunicorn's rule: 2 × cores + 1
-THREADS=${THREADS:-4}  # as deploy/systemd/qingfeng-web.service
+THREADS=${THREADS:-1}  # plain workers, as deploy/systemd/qingfeng-web.service
 export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost
 export SECRET_KEY=${SECRET_KEY:-load-test-only-$(printf 'x%.0s' {1..60})}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/7}

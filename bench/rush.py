@@ -3,10 +3,9 @@
     DATABASE_URL=postgres://…/qingfeng_bench REDIS_URL=redis://127.0.0.1:6379/<n> \\
         .venv/bin/python bench/rush.py [--keep]
 
-Starts, on loopback, gunicorn (2 × cores + 1 workers of RUSH_THREADS (4) threads) and a Celery
-worker (prefork, one process per core, at nice RUSH_WORKER_NICE (15)), as the systemd units in
-deploy/ run them, against the bench
-database, then for RUSH_SECONDS (60) runs
+Starts, on loopback, gunicorn (2 × cores + 1 plain workers; RUSH_THREADS gives each that many
+threads) and a Celery worker (prefork, one process per core, at nice RUSH_WORKER_NICE (15)), as
+the systemd units in deploy/ run them, against the bench database, then for RUSH_SECONDS (60) runs
 
 * RUSH_FILERS (20) filing clients, each a liaison of the bench data in its own unit: open the
   filing form, send it with 3 photos of ~3 MB (12-megapixel JPEGs, 4000×3000, quality 92,
@@ -65,7 +64,7 @@ DRAIN_SECONDS = float(os.environ.get("RUSH_DRAIN_SECONDS", "180"))
 PORT = int(os.environ.get("RUSH_PORT", "18791"))
 # As deploy/systemd/qingfeng-worker.service: background work yields the CPU to page requests.
 WORKER_NICE = int(os.environ.get("RUSH_WORKER_NICE", "15"))
-THREADS = int(os.environ.get("RUSH_THREADS", "4"))
+THREADS = int(os.environ.get("RUSH_THREADS", "1"))
 PHOTO_COUNT = 6
 PHOTO_SIZE = (4000, 3000)
 TIMEOUT = 30
