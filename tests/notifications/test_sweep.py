@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from contextlib import contextmanager
 
 import pytest
@@ -171,6 +172,7 @@ def test_a_crash_mid_batch_loses_nothing_and_duplicates_nothing(world, sweep_at,
     monkeypatch.setattr(channels.InAppChannel, "deliver", flaky)
     with pytest.raises(RuntimeError):
         sweep_at(TODAY, batch_size=3)
+    assert gc.isenabled()  # the collector paused for the sweep is back after the crash
     # the first batch was committed, the second rolled back whole
     assert Notification.objects.filter(kind="task_period").count() == 3
     assert Reminder.objects.filter(kind="task_period", status="sent").count() == 3
@@ -181,6 +183,27 @@ def test_a_crash_mid_batch_loses_nothing_and_duplicates_nothing(world, sweep_at,
         Notification.objects.filter(kind="task_period").values("reminder").distinct().count() == 7
     )
     assert SweepRun.objects.exclude(error="").count() == 1
+
+
+def test_the_collector_is_paused_only_for_the_sweep(world, sweep_at, monkeypatch):
+    seen = []
+    real = channels.InAppChannel.deliver
+
+    def watched(self, reminders, now):
+        seen.append(gc.isenabled())
+        real(self, reminders, now)
+
+    period_due(world.campaign_a, world.unit_a1, TODAY)
+    monkeypatch.setattr(channels.InAppChannel, "deliver", watched)
+    sweep_at(TODAY)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a process that runs without it is left so
+    try:
+        with sweep.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @contextmanager
