@@ -31,7 +31,7 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.models import Assessment, CriteriaItem, CriteriaSet, ItemScore, Rectification
 from campaigns.models import Campaign
-from config.sqlrows import as_date, as_decimal, loaded
+from config.sqlrows import as_date, columns
 from sites.models import Level, Site, Status
 
 _STATUS_LABELS = dict(Status.choices)
@@ -99,14 +99,20 @@ def _newest_sets(district_id: int):
 
 ACTIVE = [s for s in Status.values if s not in (Status.DELISTED, Status.NOT_ACCEPTED)]
 ACTIVE_SQL = ", ".join(["%s"] * len(ACTIVE))
-ITEM_FIELDS = ("pk", "points", "auto_target", "auto_type", "auto_source", "auto_domain_id")
+# The columns read of the criteria set and its items, and of each site with its unit and domain.
+SET_FIELDS = ("id", "district_id", "pass_line")
+ITEM_FIELDS = ("id", "criteria_set_id", "points", "auto_target", "auto_type", "auto_source")
+ITEM_FIELDS += ("auto_domain_id",)
+SITE_FIELDS = ("id", "campaign_id", "unit_id", "township_id", "district_id", "domain_id", "name")
+SITE_FIELDS += ("status", "level")
+UNIT_FIELDS = ("id", "name", "short_name", "level", "township_id", "district_id")
+DOMAIN_FIELDS = ("id", "code", "name", "order")
 
 
 def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
     """(criteria set, its items) — the given set or the district's current one — read in one
     query (the set joined to its items, plain SQL: it runs on every cold dashboard); (None, [])
     when the district has none."""
-    q = connection.ops.quote_name
     sets, items = CriteriaSet._meta.db_table, CriteriaItem._meta.db_table
     if criteria_set is not None:
         chosen, params = "%s", [criteria_set.pk]
@@ -116,14 +122,11 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
             f"ORDER BY created_at DESC, version DESC, id DESC LIMIT 1)"
         )
         params = [district_id]
-    columns = ", ".join(
-        f"i.{q(CriteriaItem._meta.pk.column if f == 'pk' else CriteriaItem._meta.get_field(f).column)}"
-        for f in ITEM_FIELDS
-    )
+    the_set, item = columns(CriteriaSet, "s", SET_FIELDS), columns(CriteriaItem, "i", ITEM_FIELDS)
     sql = (
-        f"SELECT s.id, s.pass_line, {columns} FROM {sets} s "  # noqa: S608
+        f"SELECT {the_set.sql}, {item.sql} FROM {sets} s "  # noqa: S608
         f"LEFT JOIN {items} i ON i.criteria_set_id = s.id WHERE s.id = {chosen} "
-        f"ORDER BY i.{q('order')}, i.id"
+        f"ORDER BY i.{connection.ops.quote_name('order')}, i.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -131,28 +134,11 @@ def criteria(district_id: int, criteria_set: CriteriaSet | None = None):
     if not rows:
         return criteria_set, []
     if criteria_set is None:
-        criteria_set = CriteriaSet(
-            pk=rows[0][0],
-            district_id=district_id,
-            pass_line=as_decimal(rows[0][1], CriteriaSet._meta.get_field("pass_line")),
-        )
-    names = ("criteria_set_id", "id", *ITEM_FIELDS[1:])
-    points = ITEM_FIELDS.index("points") + 1
-    found = []
-    for row in rows:
-        if row[2] is None:
-            continue  # a set without items
-        values = [criteria_set.pk, *row[2:]]
-        values[points] = as_decimal(values[points], CriteriaItem._meta.get_field("points"))
-        found.append(loaded(CriteriaItem, names, values))
+        criteria_set = the_set.load(rows[0][: len(the_set)])
+    n = len(the_set)
+    # a set without items joins one row of NULLs
+    found = [item.load(row[n:]) for row in rows if row[n] is not None]
     return criteria_set, found
-
-
-# The columns each site brings (and its unit's and domain's), as `_sites` reads them.
-SITE_FIELDS = ("id", "campaign_id", "unit_id", "township_id", "district_id", "domain_id", "name")
-SITE_FIELDS += ("status", "level")
-UNIT_FIELDS = ("id", "name", "short_name", "level", "township_id", "district_id")
-DOMAIN_FIELDS = ("id", "code", "name", "order")
 
 
 def _sites(where: str, params: list, today, order: str) -> list[Site]:
@@ -166,15 +152,12 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
     on access, as `only()` would)."""
     from organisations.models import Domain, Organisation
 
-    q = connection.ops.quote_name
     site, unit, domain = Site._meta.db_table, Organisation._meta.db_table, Domain._meta.db_table
     assessment, score = Assessment._meta.db_table, ItemScore._meta.db_table
     item, rectification = CriteriaItem._meta.db_table, Rectification._meta.db_table
-    columns = ", ".join(
-        [f"s.{q(f)}" for f in SITE_FIELDS]
-        + [f"u.{q(f)}" for f in UNIT_FIELDS]
-        + [f"d.{q(f)}" for f in DOMAIN_FIELDS]
-    )
+    read_site = columns(Site, "s", SITE_FIELDS)
+    read_unit = columns(Organisation, "u", UNIT_FIELDS)
+    read_domain = columns(Domain, "d", DOMAIN_FIELDS)
     sql = f"""
         WITH chosen AS (SELECT s.id, s.unit_id FROM {site} s WHERE {where}),
         latest AS (
@@ -193,7 +176,7 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
             SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late
             FROM {rectification} WHERE status <> %s
             AND unit_id IN (SELECT unit_id FROM chosen) GROUP BY unit_id)
-        SELECT {columns}, l.id, l.kind, l.assessed_on, l.passed, sc.total, sc.manual, r.n, r.late
+        SELECT {read_site.sql}, {read_unit.sql}, {read_domain.sql}, l.id, l.kind, l.assessed_on, l.passed, sc.total, sc.manual, r.n, r.late
         FROM {site} s JOIN chosen c ON c.id = s.id
         JOIN {unit} u ON u.id = s.unit_id JOIN {domain} d ON d.id = s.domain_id
         LEFT JOIN latest l ON l.site_id = s.id LEFT JOIN scores sc ON sc.assessment_id = l.id
@@ -204,16 +187,13 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    db = connection.alias
-    n_site, n_unit, n_domain = len(SITE_FIELDS), len(UNIT_FIELDS), len(DOMAIN_FIELDS)
+    n_site, n_unit, n_domain = len(read_site), len(read_unit), len(read_domain)
     sites = []
     for row in rows:
-        found = loaded(Site, SITE_FIELDS, row[:n_site], db)
-        found._state.fields_cache["unit"] = loaded(
-            Organisation, UNIT_FIELDS, row[n_site : n_site + n_unit], db
-        )
-        found._state.fields_cache["domain"] = loaded(
-            Domain, DOMAIN_FIELDS, row[n_site + n_unit : n_site + n_unit + n_domain], db
+        found = read_site.load(row[:n_site])
+        found._state.fields_cache["unit"] = read_unit.load(row[n_site : n_site + n_unit])
+        found._state.fields_cache["domain"] = read_domain.load(
+            row[n_site + n_unit : n_site + n_unit + n_domain]
         )
         (
             found.a_pk,

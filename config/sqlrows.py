@@ -2,13 +2,14 @@
 
 Hot paths (the dashboard's figures, the reminder sweep, the tallies) read with plain SQL where
 building the ORM query costs more than running it. The values then come back as the driver
-gives them: on SQLite a date may be a string and a decimal a float. These put them back.
+gives them: on SQLite a date may be a string and a decimal a float. `columns` loads model
+instances with the ORM's own converters; `as_date` puts back a date that is not a model field
+(a month truncation, an annotation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection
@@ -24,29 +25,20 @@ def as_date(value):
     return value
 
 
-def as_decimal(value, field) -> Decimal | None:
-    """A decimal column with the field's decimal places (SQLite gives 60 for 60.0)."""
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
-
-
-def loaded(model, names, values, db=None):
-    """A model instance from some of its columns (`names`: attnames, in any order), as the ORM
-    loads one with only(): the other fields are read from the database on access.
-    `Model.from_db` takes the values in the model's field order; this puts them in it."""
-    given = dict(zip(names, values, strict=True))
-    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
-    return model.from_db(db or connection.alias, ordered, [given[n] for n in ordered])
-
-
 class Columns:
-    """All of a model's columns for a plain SELECT (`sql`: "alias.col, …", in field order),
-    and `load(values)`: the instance the ORM would have made of them, with the same
-    converters (on SQLite: dates, times and flags from text and integers)."""
+    """Some or all of a model's columns for a plain SELECT, and the instances made of them.
 
-    def __init__(self, model, alias: str):
-        fields = model._meta.concrete_fields
+    `names` (attnames, in any order; None for every column) are the columns read; the others
+    are deferred, read from the database on access, as with `only()`. `sql` lists them as
+    "alias.column, …" in the model's field order, the order `load(values)` takes them in (the
+    order `Model.from_db` needs). `load` applies the converters the ORM would (on SQLite:
+    dates, times and flags from text and integers, decimals to the field's places)."""
+
+    def __init__(self, model, alias: str, names=None):
+        fields = [f for f in model._meta.concrete_fields if names is None or f.attname in names]
+        if names is not None and len(fields) != len(set(names)):
+            unknown = set(names) - {f.attname for f in fields}
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
         quote = connection.ops.quote_name
         self.model = model
         self.names = [f.attname for f in fields]
@@ -69,11 +61,11 @@ class Columns:
         return self.model.from_db(db or connection.alias, self.names, values)
 
 
-def columns(model, alias: str) -> Columns:
-    """`Columns(model, alias)`, made once per model and alias (and database kind)."""
-    return _columns(model, alias, connection.vendor)
+def columns(model, alias: str, names=None) -> Columns:
+    """`Columns(model, alias, names)`, made once per model, alias, columns and database kind."""
+    return _columns(model, alias, None if names is None else frozenset(names), connection.vendor)
 
 
 @lru_cache(maxsize=64)
-def _columns(model, alias: str, vendor: str) -> Columns:
-    return Columns(model, alias)
+def _columns(model, alias: str, names: frozenset | None, vendor: str) -> Columns:
+    return Columns(model, alias, names)

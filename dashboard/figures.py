@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from activities import measures
 from activities.types import ActivityType
 from campaigns.models import ALL_DONE, Campaign, CampaignDomain, Milestone, Phase, TaskTally
-from config.sqlrows import as_date, loaded
+from config.sqlrows import as_date, columns
 from dashboard.metrics import DONE, OVERDUE, TaskCounts, counts_from
 from dashboard.models import RecordTally
 from organisations.models import Domain, Organisation
@@ -442,7 +442,7 @@ def township_figures(township: Organisation, today: dt.date, campaign=NOT_GIVEN)
         owes = units.get(row["pk"])
         if owes is None:
             owes = units[row["pk"]] = UnitOwes(
-                unit=loaded(Organisation, ("id", "name"), (row["pk"], row["name"])),
+                unit=columns(Organisation, "o", ("id", "name")).load((row["pk"], row["name"])),
                 # reports are owed by the township's active units only
                 missing_reports=n_due - row["submitted"]
                 if row["is_active"] and row["township_id"] == township.pk

@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+from django.db import connection
+
 from assessments.models import CriteriaItem, CriteriaSet
-from config.sqlrows import as_date, as_decimal, loaded
+from config.sqlrows import as_date, columns
+from tests.dashboard.factories import criteria_set
 
 
 def test_dates_come_back_as_dates_whatever_the_driver_gave():
@@ -18,25 +22,54 @@ def test_dates_come_back_as_dates_whatever_the_driver_gave():
     assert as_date(None) is None
 
 
-def test_decimals_keep_the_fields_places():
-    pass_line = CriteriaSet._meta.get_field("pass_line")
-    assert str(as_decimal(60, pass_line)) == "60.0"
-    assert str(as_decimal(7.5, pass_line)) == "7.5"
-    assert str(as_decimal(Decimal("36.0"), pass_line)) == "36.0"
-    assert as_decimal(None, pass_line) is None
+def read_back(read, model, pk):
+    """The row `pk` of `model` read with plain SQL and loaded by `read` (a `columns(...)`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {read.sql} FROM {model._meta.db_table} x WHERE x.id = %s",  # noqa: S608
+            [pk],
+        )
+        return read.load(cursor.fetchone())
 
 
-def test_loaded_puts_columns_in_the_models_order_and_defers_the_rest():
-    # given in an order unlike the model's (auto_source is declared before auto_type)
-    item = loaded(
-        CriteriaItem,
-        ("auto_type", "criteria_set_id", "auto_source", "id", "points"),
-        ("lecture", 3, "ledger", 9, Decimal("10.0")),
+def test_decimals_keep_the_fields_places(world):
+    """A pass line of 60 reads "60.0" on either database, as the ORM reads it (SQLite's driver
+    gives 60)."""
+    cset, _manual, auto = criteria_set(world.district, pass_line="60")
+    assert (
+        str(
+            read_back(
+                columns(CriteriaSet, "x", ("id", "pass_line")), CriteriaSet, cset.pk
+            ).pass_line
+        )
+        == "60.0"
     )
-    assert (item.pk, item.criteria_set_id, item.points) == (9, 3, Decimal("10.0"))
+    assert (
+        str(read_back(columns(CriteriaItem, "x", ("id", "points")), CriteriaItem, auto.pk).points)
+        == "40.0"
+    )
+
+
+def test_some_columns_in_the_models_order_the_rest_deferred(world):
+    # named in an order unlike the model's (auto_source is declared before auto_type): the SQL
+    # and load() take them in the model's order, which Model.from_db needs
+    _cset, _manual, auto = criteria_set(world.district)
+    CriteriaItem.objects.filter(pk=auto.pk).update(auto_source="ledger")
+    read = columns(
+        CriteriaItem, "x", ("auto_type", "criteria_set_id", "auto_source", "id", "points")
+    )
+    assert read.names == ["id", "criteria_set_id", "points", "auto_source", "auto_type"]
+    item = read_back(read, CriteriaItem, auto.pk)
+    assert (item.pk, item.criteria_set_id, item.points) == (
+        auto.pk,
+        auto.criteria_set_id,
+        Decimal("40.0"),
+    )
     assert (item.auto_type, item.auto_source) == ("lecture", "ledger")
     assert not item._state.adding
     assert "text" in item.get_deferred_fields()
+    with pytest.raises(ValueError, match="no column"):
+        columns(CriteriaItem, "x", ("id", "no_such_column"))
 
 
 def _fields(obj) -> dict:
