@@ -137,12 +137,11 @@ class TaskPeriodProvider(Provider):
             .order_by()
             .values_list("pk", "task__campaign__township_id", "task__lead_unit_id", "n")
         )
-        counts: dict[tuple[int, int | None], int] = {}
-        for _pk, township_id, unit_id, n in ranked:
-            counts[(township_id, unit_id)] = n
-        if not counts:
+        rows = list(ranked)  # the oldest few periods of each group, with the group's count
+        if not rows:
             return
-        oldest = [pk for pk, *_rest in ranked]
+        counts = {(township_id, unit_id): n for _pk, township_id, unit_id, n in rows}
+        oldest = [pk for pk, *_rest in rows]
         items: dict[tuple[int, int | None], list[Deadline]] = {}
         for deadline in self.open(object_ids=oldest):
             items.setdefault((deadline.township_id, deadline.unit_id), []).append(deadline)

@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from dashboard import metrics
+from dashboard.access import pick_campaign
 from notifications import conf
 from notifications.channels import describe, email_modes, enqueue_emails
 from notifications.deadlines import PROVIDERS
 from notifications.models import Notification, OutboundEmail, Preference, Reminder
-from organisations.models import Organisation, Role
+from organisations.models import Organisation, Role, User
 
 ITEMS_PER_UNIT = 10
 OFFICE_DIGEST = "office_digest"
@@ -154,28 +155,33 @@ def late_by_township(township_ids, today: dt.date) -> dict[int, list[LateUnit]]:
     )
     if not campaign_ids:
         return {}
-    groups: dict[tuple[int, int | None], LateUnit] = {}
+    counts: dict[tuple[int, int | None], int] = defaultdict(int)
+    oldest: dict[tuple[int, int | None], list] = defaultdict(list)
     for provider in PROVIDERS.values():
-        for township_id, unit_id, count, oldest in provider.late(
+        for township_id, unit_id, count, items in provider.late(
             campaign_ids=campaign_ids, before=today, per_unit=ITEMS_PER_UNIT
         ):
-            group = groups.setdefault((township_id, unit_id), LateUnit(unit_id))
-            group.count += count
-            group.items.extend(oldest)
+            counts[(township_id, unit_id)] += count
+            oldest[(township_id, unit_id)].extend(items)
     names = dict(
         Organisation.objects.filter(
-            pk__in={unit_id for _t, unit_id in groups if unit_id}
+            pk__in={unit_id for _t, unit_id in counts if unit_id}
         ).values_list("pk", "name")
     )
     office = _("镇创建办公室")
     dates: dict[dt.date, str] = {}
     by_township: dict[int, list[LateUnit]] = defaultdict(list)
-    for (township_id, unit_id), group in groups.items():
-        group.name = names.get(unit_id, "") if unit_id else office
-        group.items.sort(key=lambda d: d.due_date)
-        del group.items[ITEMS_PER_UNIT:]  # the oldest few across kinds
-        group.items = [_late_line(d, today, dates) for d in group.items]
-        by_township[township_id].append(group)
+    for (township_id, unit_id), count in counts.items():
+        # the oldest few across kinds
+        items = sorted(oldest[(township_id, unit_id)], key=lambda d: d.due_date)
+        by_township[township_id].append(
+            LateUnit(
+                unit_id,
+                name=names.get(unit_id, "") if unit_id else office,
+                count=count,
+                items=[_late_line(d, today, dates) for d in items[:ITEMS_PER_UNIT]],
+            )
+        )
     return {
         township_id: sorted(late, key=lambda g: (-g.count, g.name))
         for township_id, late in by_township.items()
@@ -202,15 +208,19 @@ def send_office_digests(today: dt.date, now: dt.datetime) -> int:
         return 0
     late_by = late_by_township(waiting_by_township, today)
     townships = Organisation.objects.in_bulk(list(late_by))
-    newest: dict[int, Campaign] = {}
-    for campaign in Campaign.objects.filter(township_id__in=list(late_by)).order_by("-year"):
-        newest.setdefault(campaign.township_id, campaign)
+    campaigns: dict[int, list[Campaign]] = defaultdict(list)
+    for campaign in Campaign.objects.filter(township_id__in=list(late_by)).order_by("-year", "-pk"):
+        campaigns[campaign.township_id].append(campaign)
+    everyone = {user_id for waiting in waiting_by_township.values() for user_id in waiting}
+    modes = email_modes(everyone)
+    addresses = dict(User.objects.filter(pk__in=everyone).values_list("pk", "email"))
     made = 0
     for township_id, waiting in waiting_by_township.items():
         late = late_by.get(township_id)
         if not late:
             continue
-        campaign = newest.get(township_id)
+        # the campaign the township's dashboard shows, so the headline reads as it does there
+        campaign = pick_campaign(campaigns[township_id], today)
         township = townships[township_id]
         # the headline figures as every page counts them (tasks, not task periods)
         owed = metrics.owed(campaign, today) if campaign else metrics.Owed()
@@ -229,10 +239,6 @@ def send_office_digests(today: dt.date, now: dt.datetime) -> int:
         }
         text = render_to_string("notifications/email/office_digest.txt", context)
         html = render_to_string("notifications/email/office_digest.html", context)
-        modes = email_modes(waiting)
-        from organisations.models import User
-
-        addresses = dict(User.objects.filter(pk__in=waiting).values_list("pk", "email"))
         for user_id in waiting:
             try:
                 with transaction.atomic():

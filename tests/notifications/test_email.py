@@ -12,7 +12,7 @@ from django.core import mail
 from campaigns.models import Milestone
 from notifications import outbox
 from notifications.models import Notification, OutboundEmail, Preference
-from tests.factories import TODAY
+from tests.factories import TODAY, CampaignFactory
 from tests.notifications.conftest import at
 from tests.notifications.factories import milestone_due, period_due
 
@@ -185,6 +185,22 @@ def test_each_office_digest_holds_only_its_own_township(world, sweep_at):
     [email_b] = [m for m in mail.outbox if m.to == [world.office_b.email]]
     html = email_b.alternatives[0][0]
     assert "<li>乙镇自办一（" in html and "甲镇自办" not in html
+
+
+def test_the_digest_headline_counts_the_campaign_the_dashboard_shows(world, sweep_at):
+    """Next year's campaign, already set up, is not this year's work: the headline counts this
+    year's overdue task, as the township's dashboard does."""
+    CampaignFactory(
+        township=world.township_a,
+        year=world.campaign_a.year + 1,
+        start_date=dt.date(2027, 3, 1),
+        end_date=dt.date(2027, 11, 30),
+    )
+    period_due(world.campaign_a, world.unit_a1, TODAY - dt.timedelta(days=2), title="迟交甲")
+    sweep_at(TODAY, 9, 0)
+    sweep_at(TODAY, 9, 30)
+    note = Notification.objects.get(user=world.office_a, kind="office_digest")
+    assert "有逾期期次的任务 1 项" in note.title
 
 
 def test_broker_down_at_commit_loses_no_email(world, sweep_at, monkeypatch, no_digests):
