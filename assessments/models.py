@@ -621,6 +621,18 @@ class RectificationQuerySet(ScopedQuerySet):
         return self.open().filter(deadline__lt=today)
 
 
+def open_per_unit_sql(where: str, params: list, today: dt.date) -> tuple[str, list]:
+    """`open()` and `overdue(today)` above, counted per unit in plain SQL for the dashboard's
+    plain-SQL queries: a SELECT of (unit_id, n, late) over the rectifications matching `where`
+    (SQL on the rectification table, with `params`), and all its parameters in order."""
+    table = Rectification._meta.db_table
+    sql = (
+        "SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late "  # noqa: S608 - the table name from the model; values are parameters
+        f"FROM {table} WHERE status <> %s AND ({where}) GROUP BY unit_id"
+    )
+    return sql, [today, Rectification.Status.CLOSED, *params]
+
+
 class Rectification(TownshipScoped):
     """A rectification item (整改事项) with its deadline, answer and re-check."""
 

@@ -29,7 +29,13 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import Assessment, CriteriaItem, CriteriaSet, ItemScore, Rectification
+from assessments.models import (
+    Assessment,
+    CriteriaItem,
+    CriteriaSet,
+    ItemScore,
+    open_per_unit_sql,
+)
 from campaigns.models import Campaign
 from config.sqlrows import as_date, columns
 from sites.models import Level, Site, Status
@@ -154,10 +160,11 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
 
     site, unit, domain = Site._meta.db_table, Organisation._meta.db_table, Domain._meta.db_table
     assessment, score = Assessment._meta.db_table, ItemScore._meta.db_table
-    item, rectification = CriteriaItem._meta.db_table, Rectification._meta.db_table
+    item = CriteriaItem._meta.db_table
     read_site = columns(Site, "s", SITE_FIELDS)
     read_unit = columns(Organisation, "u", UNIT_FIELDS)
     read_domain = columns(Domain, "d", DOMAIN_FIELDS)
+    rects, rect_params = open_per_unit_sql("unit_id IN (SELECT unit_id FROM chosen)", [], today)
     sql = f"""
         WITH chosen AS (SELECT s.id, s.unit_id FROM {site} s WHERE {where}),
         latest AS (
@@ -172,18 +179,16 @@ def _sites(where: str, params: list, today, order: str) -> list[Site]:
                 SUM(CASE WHEN i.auto_target IS NULL THEN x.score END) AS manual
             FROM {score} x JOIN {item} i ON i.id = x.item_id
             WHERE x.assessment_id IN (SELECT id FROM latest) GROUP BY x.assessment_id),
-        rects AS (  -- open() and overdue() of Rectification's queryset
-            SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late
-            FROM {rectification} WHERE status <> %s
-            AND unit_id IN (SELECT unit_id FROM chosen) GROUP BY unit_id)
-        SELECT {read_site.sql}, {read_unit.sql}, {read_domain.sql}, l.id, l.kind, l.assessed_on, l.passed, sc.total, sc.manual, r.n, r.late
+        rects AS ({rects})
+        SELECT {read_site.sql}, {read_unit.sql}, {read_domain.sql},
+            l.id, l.kind, l.assessed_on, l.passed, sc.total, sc.manual, r.n, r.late
         FROM {site} s JOIN chosen c ON c.id = s.id
         JOIN {unit} u ON u.id = s.unit_id JOIN {domain} d ON d.id = s.domain_id
         LEFT JOIN latest l ON l.site_id = s.id LEFT JOIN scores sc ON sc.assessment_id = l.id
         LEFT JOIN rects r ON r.unit_id = s.unit_id
         ORDER BY {order}
     """  # noqa: S608 (table and column names from the models; values are parameters)
-    params = [*params, Assessment.Status.COMPLETED, today, Rectification.Status.CLOSED]
+    params = [*params, Assessment.Status.COMPLETED, *rect_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -274,12 +274,13 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
     Plain SQL: the dashboard reads it on every cold load, and the ORM spent longer building
     the query than the database spent answering it.
     """
-    from assessments.models import Rectification
+    from assessments.models import open_per_unit_sql
     from monthly.models import MonthlyReport
 
     unit, tally = Organisation._meta.db_table, TaskTally._meta.db_table
-    rectification, report = Rectification._meta.db_table, MonthlyReport._meta.db_table
+    report = MonthlyReport._meta.db_table
     months = ", ".join(["%s"] * len(months_due)) or "NULL"
+    rects, rect_params = open_per_unit_sql("campaign_id = %s", [campaign.pk], today)
     sql = f"""
         WITH tasks AS (  -- done and overdue as tally_q counts them
             SELECT o.id, o.name, o.is_active, o.township_id, t.domain_id,
@@ -290,9 +291,7 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
             WHERE (o.is_active AND o.level = %s AND o.township_id = %s)
                 OR o.id IN (SELECT unit_id FROM {tally} WHERE campaign_id = %s AND tasks <> 0)
             GROUP BY o.id, o.name, o.is_active, o.township_id, t.domain_id),
-        rects AS (  -- open() and overdue() of Rectification's queryset
-            SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN deadline < %s THEN 1 ELSE 0 END) AS late
-            FROM {rectification} WHERE campaign_id = %s AND status <> %s GROUP BY unit_id),
+        rects AS ({rects}),
         reports AS (
             SELECT unit_id, COUNT(*) AS n,
                 SUM(CASE WHEN first_submitted_on > due_on THEN 1 ELSE 0 END) AS late
@@ -304,7 +303,7 @@ def units_and_tasks(township, campaign, today: dt.date, months_due: list[dt.date
         LEFT JOIN reports m ON m.unit_id = tasks.id
     """  # noqa: S608 (table names from the models; values are parameters)
     params = [ALL_DONE, today, campaign.pk, Organisation.Level.UNIT, township.pk, campaign.pk]
-    params += [today, campaign.pk, Rectification.Status.CLOSED, campaign.pk, *months_due]
+    params += [*rect_params, campaign.pk, *months_due]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [dict(zip(UNIT_ROW, row, strict=True)) for row in cursor.fetchall()]

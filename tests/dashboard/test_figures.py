@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assessments.models import Rectification
 from campaigns import progress
 from campaigns.models import TaskPeriod
 from dashboard.figures import district_figures, month_starts, months_reports_due, township_figures
+from tests.dashboard.factories import rectification
 from tests.factories import TownshipFactory
 
 
@@ -102,6 +104,23 @@ def test_site_readiness(known, world, today):
     assert (a1.open_rectifications, a1.overdue_rectifications) == (2, 1)
     assert a2.status == "not_assessed" and a2.projected_score == 10
     assert figures.sites_ready == 0
+
+
+def test_rectifications_counted_as_the_querysets_open_and_overdue(known, world, today):
+    """Due today is open, not yet overdue; answered is still open; closed is neither — the
+    units' table and the sites' readiness count as `open()` and `overdue(today)` do."""
+    rectification(world.campaign_a, world.unit_a1, today)
+    rectification(
+        world.campaign_a, world.unit_a1, dt.date(2026, 6, 2), status=Rectification.Status.ANSWERED
+    )
+    mine = Rectification.objects.filter(campaign=world.campaign_a, unit=world.unit_a1)
+    expected = (mine.open().count(), mine.overdue(today).count())
+    assert expected == (4, 2)
+    figures = township_figures(world.township_a, today)
+    [unit] = [u for u in figures.units if u.unit == world.unit_a1]
+    assert (unit.open_rectifications, unit.overdue_rectifications) == expected
+    site = next(r for r in figures.sites if r.site.unit_id == world.unit_a1.pk)
+    assert (site.open_rectifications, site.overdue_rectifications) == expected
 
 
 def test_trend_by_month_and_type(known, world, today):
