@@ -381,8 +381,9 @@ def collector_paused() -> Iterator[None]:
     short-lived objects (deadlines, planned reminders, rows) that reference counting frees.
     They set off two hundred collections that find nothing to free, and the oldest
     generation's among them walk every object the process holds (in a worker, every module and
-    template loaded). Memory stays bounded by the batch (the bench's peak did not grow); the
-    few cycles a sweep leaves (query compilers) are collected once the collector is back."""
+    template loaded). Memory stays bounded by the batch: the bench's peak is no higher paused
+    (3.5-3.7 MiB, against 3.8-4.5 MiB with the collector on). The few cycles a sweep leaves
+    (query compilers) are collected once the collector is back."""
     was_on = gc.isenabled()
     gc.disable()
     try:
